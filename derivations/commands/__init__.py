@@ -1,0 +1,1 @@
+"""Subcommands of ``workedout``, one module per topic, each with ``register(subparsers)``."""

@@ -1,0 +1,142 @@
+"""Exact numbers in and out: what users type, and what JSON carries.
+
+* :func:`parse_number` reads ``2``, ``-3``, ``0.07``, ``1e-3``, ``3/4`` as
+  SymPy ``Integer``/``Rational`` exactly (a decimal is the rational it spells,
+  so ``0.07`` is ``7/100``, never ``0.07000000000000000666``).
+* :func:`parse_expression` reads an exact expression such as
+  ``1/(1 + exp(3/2))`` by walking Python's AST with a whitelist: numbers,
+  ``+ - * / ** ^``, parentheses, ``exp log sqrt pi E`` and named symbols the
+  caller allows. Nothing is evaluated as code.
+* :func:`exact_string` writes an exact value as a plain SymPy expression a
+  program can read back; :func:`to_float` its float.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+import sympy as sp
+
+__all__ = ["parse_number", "parse_number_list", "parse_expression", "exact_string",
+           "to_float", "is_exact", "significant"]
+
+_NUMBER = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*\Z")
+_FRACTION = re.compile(r"\s*([+-]?\d+)\s*/\s*([+-]?\d+)\s*\Z")
+
+
+def parse_number(text, *, what: str = "value") -> sp.Rational:
+    """Read an integer, a decimal or a fraction ``p/q`` exactly.
+
+    Raises ``ValueError`` naming ``what`` for anything else (including
+    ``nan``/``inf`` and a zero denominator).
+    """
+    if isinstance(text, bool):
+        raise ValueError(f"{what}: expected a number, got {text!r}")
+    if isinstance(text, (int, sp.Integer, sp.Rational)):
+        return sp.Rational(text)
+    if isinstance(text, float):
+        if text != text or text in (float("inf"), float("-inf")):
+            raise ValueError(f"{what}: expected a finite number, got {text!r}")
+        # a float from JSON: the decimal it was written as (repr), exactly
+        return sp.Rational(Fraction(Decimal(repr(text))))
+    if not isinstance(text, str):
+        raise ValueError(f"{what}: expected a number, got {text!r}")
+    m = _FRACTION.match(text)
+    if m:
+        p, q = int(m.group(1)), int(m.group(2))
+        if q == 0:
+            raise ValueError(f"{what}: {text.strip()!r} has a zero denominator")
+        return sp.Rational(p, q)
+    if _NUMBER.match(text):
+        try:
+            return sp.Rational(Fraction(Decimal(text.strip())))
+        except InvalidOperation:  # pragma: no cover - the regex excludes these
+            pass
+    raise ValueError(
+        f"{what}: {text.strip()!r} is not a number; expected an integer, a decimal or a fraction such as 3/4")
+
+
+def parse_number_list(text: str, *, what: str = "values", sep: str = ",") -> list[sp.Rational]:
+    """Read ``"1/2, 0.25, 3"`` as a list of exact numbers; errors name the item."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"{what}: expected a comma-separated list of numbers, got {text!r}")
+    items = text.split(sep)
+    return [parse_number(item, what=f"{what} item {i + 1}") for i, item in enumerate(items)]
+
+
+_FUNCTIONS = {"exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt}
+_CONSTANTS = {"pi": sp.pi, "E": sp.E, "e": sp.E}
+
+
+def parse_expression(text: str, *, what: str = "expression", symbols: dict | None = None) -> sp.Expr:
+    """Read an exact expression safely (no code is evaluated).
+
+    Allowed: numbers (integers and decimals, read exactly), ``+ - * / **``
+    (``^`` is read as power), parentheses, the functions ``exp log ln sqrt``,
+    the constants ``pi E``, and the names in ``symbols``.
+    """
+    if not isinstance(text, str):
+        return parse_number(text, what=what)
+    symbols = symbols or {}
+    source = text.replace("^", "**")
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ValueError(f"{what}: cannot read {text!r} as an expression (at character {exc.offset})") from None
+
+    def build(node):
+        if isinstance(node, ast.Expression):
+            return build(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool):
+            segment = ast.get_source_segment(source.strip(), node) or repr(node.value)
+            return parse_number(segment, what=what)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
+            value = build(node.operand)
+            return -value if isinstance(node.op, ast.USub) else value
+        if isinstance(node, ast.BinOp):
+            ops = {ast.Add: sp.Add, ast.Sub: lambda a, b: a - b, ast.Mult: sp.Mul,
+                   ast.Div: lambda a, b: a / b, ast.Pow: sp.Pow}
+            for op_type, fn in ops.items():
+                if isinstance(node.op, op_type):
+                    return fn(build(node.left), build(node.right))
+        if isinstance(node, ast.Name):
+            if node.id in symbols:
+                return symbols[node.id]
+            if node.id in _CONSTANTS:
+                return _CONSTANTS[node.id]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in _FUNCTIONS and len(node.args) == 1 and not node.keywords:
+            return _FUNCTIONS[node.func.id](build(node.args[0]))
+        snippet = ast.get_source_segment(source.strip(), node) or type(node).__name__
+        allowed = "numbers, + - * / ^, parentheses, exp, log, sqrt, pi, E"
+        if symbols:
+            allowed += ", " + ", ".join(sorted(symbols))
+        raise ValueError(f"{what}: {snippet!r} is not allowed in an exact expression (allowed: {allowed})")
+
+    return sp.sympify(build(tree))
+
+
+def is_exact(value) -> bool:
+    """True for SymPy numbers and expressions (what `exact` strings are for)."""
+    return isinstance(value, sp.Basic)
+
+
+def exact_string(value) -> str:
+    """A plain SymPy expression string (``3/4``, ``1/(1 + exp(3/2))``), never LaTeX."""
+    return sp.sstr(sp.sympify(value), order="none")
+
+
+def to_float(value) -> float:
+    """The float nearest the exact value (evaluated with guard digits)."""
+    return float(sp.N(sp.sympify(value), 30))
+
+
+def significant(value, digits: int = 6) -> str:
+    """The value to ``digits`` significant digits, as a plain decimal string."""
+    x = to_float(value)
+    if x == 0:
+        return "0"
+    return f"{x:.{digits}g}"

@@ -1,0 +1,23 @@
+"""``workedout demo`` writes every example in every format (and the booklet with pdflatex)."""
+import json
+import shutil
+
+from derivations.demo import collect, run_demo
+
+
+def test_demo_writes_every_format(tmp_path):
+    out = tmp_path / "demo"
+    with_pdf = shutil.which("pdflatex") is not None
+    files = run_demo(out, pdf=with_pdf)
+    names = {f.name for f in files}
+    for entry in collect():
+        if hasattr(entry, "caption"):
+            assert f"{entry.name}.png" in names
+        else:
+            for ext in ("txt", "tex", "md", "json"):
+                assert f"{entry.name}.{ext}" in names
+            json.loads((out / f"{entry.name}.json").read_text())
+    if with_pdf:
+        assert (out / "booklet.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".workedout-demo")]

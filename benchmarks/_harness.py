@@ -36,6 +36,7 @@ class Case:
     repeats: int = 5
     per: float = 1.0       # divide times by this (e.g. number of iterations)
     unit: str = "s"        # label for the time column
+    cells: int | None = None  # optional work size (DP cells): adds a "cells / s" column
 
 
 def _maxrss_mb() -> float:
@@ -86,20 +87,28 @@ def markdown_table(results: list[tuple[Case, dict]]) -> str:
     """Workload, tool, median time, first run, peak RSS, ratio to the peer."""
     medians = {(c.workload, c.tool): r.get("median_s") for c, r in results}
     unit = results[0][0].unit if results else "s"
-    lines = [f"| workload | tool | median {unit} | first run s | peak RSS MB | workload RSS MB | time / peer's |",
-             "|---|---|---:|---:|---:|---:|---:|"]
+    rates = any(c.cells for c, _ in results)   # the optional rate column, only when asked for
+    lines = [f"| workload | tool | median {unit} | first run s | peak RSS MB | workload RSS MB | time / peer's |"
+             + (" cells / s |" if rates else ""),
+             "|---|---|---:|---:|---:|---:|---:|" + ("---:|" if rates else "")]
     for case, r in results:
         if "error" in r:
-            lines.append(f"| {case.workload} | {case.tool} | failed: {r['error'][:60]} | | | | |")
+            lines.append(f"| {case.workload} | {case.tool} | failed: {r['error'][:60]} | | | | |"
+                         + (" |" if rates else ""))
             continue
         ratio = ""
         if case.peer is not None:
             peer_t = medians.get((case.workload, case.peer))
             if peer_t:
                 ratio = f"{r['median_s'] / peer_t:.2f}"
+        rate = ""
+        if rates and case.cells and r["median_s"] > 0:
+            rate = f" {case.cells / r['median_s']:.3g} |"
+        elif rates:
+            rate = " |"
         lines.append(
             f"| {case.workload} | {case.tool} | {r['median_s']:.4g} | {r['first_s']:.3g} "
-            f"| {r['peak_mb']:.0f} | {r['extra_mb']:.0f} | {ratio} |")
+            f"| {r['peak_mb']:.0f} | {r['extra_mb']:.0f} | {ratio} |" + rate)
     return "\n".join(lines)
 
 

@@ -24,7 +24,9 @@ from derivations.printers import FORMATS
 __all__ = ["main", "build_parser", "add_output_options", "emit", "write_atomic", "command_parser", "topic_group", "UsageError",
            "Parser"]
 
-COMMAND_MODULES = ["derivations.commands.gmm", "derivations.commands.demo"]
+COMMAND_MODULES = ["derivations.commands.gmm",
+                   "derivations.commands.demo",
+                   "derivations.commands.apriori"]
 
 
 class UsageError(ValueError):
@@ -112,11 +114,18 @@ def write_atomic(path, content: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the mode open() would
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def main(argv=None) -> int:

@@ -23,7 +23,8 @@ from derivations.printers import latex_document
 
 __all__ = ["Example", "Figure", "run_demo", "DEMO_TOPICS"]
 
-DEMO_TOPICS = ["derivations.gmm"]
+DEMO_TOPICS = ["derivations.gmm",
+               "derivations.apriori"]
 TEXT_FORMATS = {"txt": "text", "tex": "tex-document", "md": "md", "json": "json"}
 
 

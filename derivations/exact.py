@@ -19,8 +19,8 @@ from fractions import Fraction
 
 import sympy as sp
 
-__all__ = ["parse_number", "parse_number_list", "parse_expression", "exact_string",
-           "to_float", "is_exact", "significant"]
+__all__ = ["parse_number", "parse_number_list", "parse_number_array", "parse_expression",
+           "exact_string", "to_float", "is_exact", "significant"]
 
 _NUMBER = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*\Z")
 _FRACTION = re.compile(r"\s*([+-]?\d+)\s*/\s*([+-]?\d+)\s*\Z")
@@ -66,20 +66,93 @@ def parse_number_list(text: str, *, what: str = "values", sep: str = ",") -> lis
     return [parse_number(item, what=f"{what} item {i + 1}") for i, item in enumerate(items)]
 
 
+def parse_number_array(text, *, what: str = "values", depth: int | None = None) -> list:
+    """Read a nested list of exact numbers written by hand: ``[[1, 1/2], [0.25, -3]]``.
+
+    Brackets, commas and numbers (each read by :func:`parse_number`); nothing
+    is evaluated. A bare number (no brackets) is returned as a number. Rows
+    of a level must have equal lengths. ``depth``, when given, is the number
+    of bracket levels required (1 for a vector, 2 for a matrix, ...). Errors
+    name ``what`` and the position, e.g. ``--means item [2][1]``.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"{what}: expected a bracketed list such as [[1, 2], [3, 4]], got {text!r}")
+    tokens = re.findall(r"\[|\]|,|[^\[\],]+", text)
+    tokens = [t for t in tokens if t.strip()]
+    pos = 0
+
+    def item(path: str):
+        nonlocal pos
+        if pos >= len(tokens):
+            raise ValueError(f"{what}: ended early; expected a number or '[' after {path or 'the start'}")
+        tok = tokens[pos]
+        if tok == "[":
+            pos += 1
+            out = []
+            if pos < len(tokens) and tokens[pos] == "]":
+                raise ValueError(f"{what}: empty list at {path or 'the top'}")
+            while True:
+                out.append(item(f"{path}[{len(out) + 1}]"))
+                if pos >= len(tokens):
+                    raise ValueError(f"{what}: missing ']' after {path}[{len(out)}]")
+                if tokens[pos] == "]":
+                    pos += 1
+                    return out
+                if tokens[pos] != ",":
+                    raise ValueError(f"{what}: expected ',' or ']' after {path}[{len(out)}], got {tokens[pos]!r}")
+                pos += 1
+        if tok in ",]":
+            raise ValueError(f"{what}: expected a number at {path or 'the start'}, got {tok!r}")
+        pos += 1
+        return parse_number(tok, what=f"{what} item {path}" if path else what)
+
+    value = item("")
+    if pos != len(tokens):
+        raise ValueError(f"{what}: unexpected {tokens[pos]!r} after the closing ']'")
+
+    def shape(v, path: str) -> tuple:
+        if not isinstance(v, list):
+            return ()
+        shapes = [shape(x, f"{path}[{i + 1}]") for i, x in enumerate(v)]
+        for i, sh in enumerate(shapes[1:], start=2):
+            if sh != shapes[0]:
+                raise ValueError(f"{what}: item {path}[{i}] is {_shape_text(sh)} but item "
+                                 f"{path}[1] is {_shape_text(shapes[0])}; the rows must match")
+        return (len(v),) + shapes[0]
+
+    levels = len(shape(value, ""))
+    if depth is not None and levels != depth:
+        expected = {0: "a number", 1: "a list [a, b, ...]", 2: "a matrix [[a, b], [c, d]]"}.get(
+            depth, f"{depth} levels of brackets")
+        raise ValueError(f"{what}: expected {expected}, got {levels} level(s) of brackets")
+    return value
+
+
+def _shape_text(shape: tuple) -> str:
+    return "a number" if not shape else "length " + " x ".join(str(n) for n in shape)
+
+
 _FUNCTIONS = {"exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt}
 _CONSTANTS = {"pi": sp.pi, "E": sp.E, "e": sp.E}
 
 
-def parse_expression(text: str, *, what: str = "expression", symbols: dict | None = None) -> sp.Expr:
+def parse_expression(text: str, *, what: str = "expression", symbols: dict | None = None,
+                     functions: dict | None = None) -> sp.Expr:
     """Read an exact expression safely (no code is evaluated).
 
     Allowed: numbers (integers and decimals, read exactly), ``+ - * / **``
     (``^`` is read as power), parentheses, the functions ``exp log ln sqrt``,
     the constants ``pi E``, and the names in ``symbols``.
+
+    ``functions`` (optional) maps further function names to callables that
+    receive the already-built SymPy arguments (positional only) and return a
+    SymPy object; they may raise ``ValueError`` for a wrong number of
+    arguments (the message is prefixed with ``what``).
     """
     if not isinstance(text, str):
         return parse_number(text, what=what)
     symbols = symbols or {}
+    functions = functions or {}
     source = text.replace("^", "**")
     try:
         tree = ast.parse(source.strip(), mode="eval")
@@ -110,8 +183,19 @@ def parse_expression(text: str, *, what: str = "expression", symbols: dict | Non
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
                 and node.func.id in _FUNCTIONS and len(node.args) == 1 and not node.keywords:
             return _FUNCTIONS[node.func.id](build(node.args[0]))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in functions and not node.keywords \
+                and not any(isinstance(a, ast.Starred) for a in node.args):
+            try:
+                return functions[node.func.id](*[build(a) for a in node.args])
+            except ValueError as exc:
+                if str(exc).startswith(what):
+                    raise
+                raise ValueError(f"{what}: {exc}") from None
         snippet = ast.get_source_segment(source.strip(), node) or type(node).__name__
         allowed = "numbers, + - * / ^, parentheses, exp, log, sqrt, pi, E"
+        if functions:
+            allowed += ", " + ", ".join(f"{name}()" for name in sorted(functions))
         if symbols:
             allowed += ", " + ", ".join(sorted(symbols))
         raise ValueError(f"{what}: {snippet!r} is not allowed in an exact expression (allowed: {allowed})")

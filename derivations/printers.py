@@ -12,6 +12,7 @@ compiled by :mod:`derivations.pdf`).
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any, Iterable
 
@@ -21,18 +22,18 @@ from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from derivations.exact import exact_string, to_float
 from derivations.markup import Tex, escape_latex, escape_markdown
-from derivations.result import (Chain, Display, InlineMath, Prose, Ref, Result, Section, Step,
-                                Table)
+from derivations.result import (Chain, Display, Grid, GridCell, InlineMath, Prose, Ref, Result,
+                                Section, Step, Table)
 
 __all__ = ["TextPrinter", "LatexPrinter", "MarkdownPrinter", "render", "json_object",
-           "json_value", "latex_document", "FORMATS", "math_latex"]
+           "json_value", "latex_document", "FORMATS", "math_latex", "grid_array"]
 
 FORMATS = ("text", "tex", "tex-document", "md", "json", "pdf")
 SCHEMA = "workedout.result/1"
 _LATEX_RELATIONS = {"=": "=", "\\approx": "\\approx", "<": "<", ">": ">", "\\le": "\\le",
-                    "\\ge": "\\ge", "\\propto": "\\propto"}
+                    "\\ge": "\\ge", "\\propto": "\\propto", "\\iff": "\\iff", "\\implies": "\\implies"}
 _TEXT_RELATIONS = {"=": "=", "\\approx": "≈", "<": "<", ">": ">", "\\le": "≤", "\\ge": "≥",
-                   "\\propto": "∝"}
+                   "\\propto": "∝", "\\iff": "⇔", "\\implies": "⇒"}
 
 
 def math_latex(obj) -> str:
@@ -160,6 +161,8 @@ class TextPrinter(_Printer):
 
     def _print_Chain(self, c: Chain) -> str:
         rels = _link_relations(c, _TEXT_RELATIONS)
+        if c.reasons:
+            return self._reasoned_chain(c, rels)
         forms = [self._pretty(c.lhs)]
         for rel, rhs in zip(rels, c.rhs):
             forms += [prettyForm(f" {rel} "), self._pretty(rhs)]
@@ -169,6 +172,18 @@ class TextPrinter(_Printer):
         lines = [self._pretty(c.lhs).render(wrap_line=False)]
         for rel, rhs in zip(rels, c.rhs):
             lines.append(self._join([prettyForm(f"{rel} "), self._pretty(rhs)]))
+        return "\n".join(lines)
+
+    def _reasoned_chain(self, c: Chain, rels: list[str]) -> str:
+        """One link per line, its reason as a trailing ``# ...`` comment."""
+        lhs = self._pretty(c.lhs)
+        pad = prettyForm(" " * lhs.width())
+        lines = []
+        for n, (rel, rhs, why) in enumerate(zip(rels, c.rhs, c.reasons)):
+            forms = [lhs if n == 0 else pad, prettyForm(f" {rel} "), self._pretty(rhs)]
+            if why:
+                forms.append(prettyForm("    # " + self.words(why)))
+            lines.append("\n".join(line.rstrip() for line in self._join(forms).splitlines()))
         return "\n".join(lines)
 
     @staticmethod
@@ -185,6 +200,23 @@ class TextPrinter(_Printer):
             lines.append(self.words(t.caption))
         return "\n".join(lines)
 
+    def _print_Grid(self, g: Grid) -> str:
+        """Each panel as aligned columns (highlighted cells in brackets), side by side when they fit."""
+        blocks = [_grid_text_panel(g, title, rows, self) for title, rows in g.panels]
+        widths = [max(len(line) for line in b) for b in blocks]
+        if len(blocks) > 1 and sum(widths) + 4 * (len(blocks) - 1) <= self.settings["width"]:
+            height = max(len(b) for b in blocks)
+            lines = ["    ".join((b[k] if k < len(b) else "").ljust(w) for b, w in zip(blocks, widths)).rstrip()
+                     for k in range(height)]
+        else:
+            lines = []
+            for b in blocks:
+                lines += (b + [""])
+            lines = lines[:-1]
+        if g.caption:
+            lines.append(self.words(g.caption))
+        return "\n".join(lines)
+
 
 def _link_relations(c: Chain, table: dict) -> list[str]:
     """The relation before each link: a decimal (sp.Float) after exact '=' is '≈'."""
@@ -195,6 +227,9 @@ def _link_relations(c: Chain, table: dict) -> list[str]:
 def _cell_text(cell) -> str:
     if isinstance(cell, float):
         return f"{cell:.6g}"
+    if isinstance(cell, sp.MatrixBase):  # one line: [[1, 0], [0, 1]]
+        rows = ["[" + ", ".join(sp.sstr(v) for v in row) + "]" for row in cell.tolist()]
+        return rows[0] if cell.rows == 1 else "[" + ", ".join(rows) + "]"
     return _math_text(cell) if not isinstance(cell, sp.Basic) else sp.sstr(cell)
 
 
@@ -261,7 +296,8 @@ class LatexPrinter(_Printer):
         mark = (r"$\checkmark$\,checked: %s" % escape_latex(step.check.how) if step.check
                 else "not machine-checked")
         self._n, self._label_of = n, step.label
-        return ("\\par\\noindent\\textbf{%d.}\\ %s\n%s\n{\\raggedleft\\footnotesize\\itshape %s\\par}"
+        # \par ends a Prose statement's paragraph before the right-aligned check note
+        return ("\\par\\noindent\\textbf{%d.}\\ %s\n%s\n\\par{\\raggedleft\\footnotesize\\itshape %s\\par}"
                 % (n, why, self._print(step.statement), mark))
 
     def _tag(self) -> str:
@@ -281,6 +317,9 @@ class LatexPrinter(_Printer):
         rels = _link_relations(c, _LATEX_RELATIONS)
         lines = [f"{math_latex(c.lhs)} &{rels[0]} {math_latex(c.rhs[0])}"]
         lines += [f"&{rel} {math_latex(r)}" for rel, r in zip(rels[1:], c.rhs[1:])]
+        if c.reasons:
+            lines = [line + (r" && \text{%s}" % self.words(why) if why else "")
+                     for line, why in zip(lines, c.reasons)]
         lines = [line + r" \notag" for line in lines[:-1]] + [lines[-1] + " " + self._tag()]
         return "\\begin{align}\n  " + " \\\\\n  ".join(lines) + "\n\\end{align}"
 
@@ -295,6 +334,26 @@ class LatexPrinter(_Printer):
         lines.append(r"\end{center}")
         return "\n".join(lines)
 
+    def _print_Grid(self, g: Grid) -> str:
+        """One tabular per panel, side by side (TeX wraps them when they do not fit);
+        a cell's arrows sit where they point (above-left, above, left of the value),
+        highlighted values are boxed. Wide panels are shrunk to the line (graphicx)."""
+        ncols = len(g.col_labels) + (2 if g.numbered else 1)
+        size = r"\small" if ncols <= 10 else (r"\footnotesize" if ncols <= 14 else r"\scriptsize")
+        panels = []
+        for title, rows in g.panels:
+            # a panel wider than the line is shrunk to it (graphicx)
+            panels.append(r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{%"
+                          "\n" + _grid_latex_panel(g, title, rows) + "}")
+        sep = "2.5pt" if any(c.arrows for _, rows in g.panels for row in rows for c in row) else "5pt"
+        # no page break between the step's words and its grid (a grid block fits on a page)
+        lines = [r"\nopagebreak\par\nopagebreak\smallskip", r"{\centering",
+                 "{%s\\setlength{\\tabcolsep}{%s}%%" % (size, sep), "\n\\quad\n".join(panels), "}"]
+        if g.caption:
+            lines.append(r"\\[2pt]{\small %s}" % self.words(g.caption))
+        lines += [r"\par}", r"\smallskip"]
+        return "\n".join(lines)
+
 
 def _cell_latex(cell) -> str:
     if isinstance(cell, str) and not isinstance(cell, Tex):
@@ -305,7 +364,7 @@ def _cell_latex(cell) -> str:
 
 
 def _given_latex(g) -> str:
-    name = escape_latex(g.name) if isinstance(g.name, str) and not isinstance(g.name, Tex) else math_latex(g.name)
+    name = math_latex(g.name)  # a plain-string name is text (\text{...}), a symbol is maths
     value = g.value
     if isinstance(value, (list, tuple)):
         inner = ", ".join(math_latex(v) for v in value)
@@ -364,7 +423,12 @@ def _safe_file(name: str) -> str:
 class MarkdownPrinter(_Printer):
     """Markdown with ``$$`` display maths and ``$`` inline maths (MathJax/KaTeX)."""
 
-    _default_settings = {"heading_level": 2}
+    _default_settings = {"heading_level": 2, "grid": "table"}
+
+    def __init__(self, **settings):
+        super().__init__(**settings)
+        if self.settings["grid"] not in ("table", "array"):
+            raise ValueError(f"MarkdownPrinter: grid must be 'table' or 'array', got {self.settings['grid']!r}")
 
     def _word(self, part) -> str:
         if isinstance(part, Ref):
@@ -410,7 +474,22 @@ class MarkdownPrinter(_Printer):
         rels = _link_relations(c, _LATEX_RELATIONS)
         lines = [f"{math_latex(c.lhs)} &{rels[0]} {math_latex(c.rhs[0])}"]
         lines += [f"&{rel} {math_latex(r)}" for rel, r in zip(rels[1:], c.rhs[1:])]
+        if c.reasons:
+            lines = [line + (r" && \text{%s}" % self._math_text_words(why) if why else "")
+                     for line, why in zip(lines, c.reasons)]
         return "$$\n\\begin{aligned}\n" + " \\\\\n".join(lines) + f"\n\\end{{aligned}} \\tag{{{self._n}}}\n$$"
+
+    def _math_text_words(self, parts) -> str:
+        """Words for ``\\text{...}`` inside display maths (MathJax/KaTeX): maths as ``$...$``."""
+        out = []
+        for p in parts:
+            if isinstance(p, Ref):
+                out.append(f"({self._ref_number(p)})")
+            elif isinstance(p, (sp.Basic, InlineMath, Tex)):
+                out.append(f"${math_latex(p)}$")
+            else:
+                out.append("".join(_MATHJAX_TEXT.get(ch, ch) for ch in str(p)))
+        return "".join(out)
 
     def _print_Table(self, t: Table) -> str:
         def cell(c):
@@ -425,6 +504,185 @@ class MarkdownPrinter(_Printer):
         if t.caption:
             lines += ["", self.words(t.caption)]
         return "\n".join(lines)
+
+    def _print_Grid(self, g: Grid) -> str:
+        """A Markdown table per panel, or (setting ``grid="array"``) one math-mode array."""
+        if self.settings["grid"] == "array":
+            out = "$$\n" + grid_array(g) + "\n$$"
+        else:
+            parts = []
+            for title, rows in g.panels:
+                if len(g.panels) > 1 or title:
+                    parts += [f"*{self._grid_title(title)}*", ""]
+                parts += [_grid_markdown_table(g, rows), ""]
+            out = "\n".join(parts).rstrip()
+        if g.caption:
+            out += "\n\n" + self.words(g.caption)
+        return out
+
+    def _grid_title(self, title) -> str:
+        if isinstance(title, InlineMath):
+            return f"${title.tex}$"
+        return escape_markdown(str(title)) if title else ""
+
+
+# characters that mean something inside \text{...} in MathJax and KaTeX
+_MATHJAX_TEXT = {"\\": "/", "{": "(", "}": ")", "$": "\\$", "&": "\\&", "#": "\\#", "%": "\\%",
+                 "_": "\\_", "^": "'", "~": "-", "\r": " ", "\n": " "}
+
+
+# ====================================================================== Grid
+_GRID_TEXT_ARROWS = {"diag": "↖", "up": "↑", "left": "←", "start": "∘"}
+_GRID_TEXT_BOLD = {"diag": "⇖", "up": "⇑", "left": "⇐", "start": "•"}
+_GRID_TEX_ARROWS = {"diag": r"\nwarrow", "up": r"\uparrow", "left": r"\leftarrow", "start": r"\circ"}
+
+
+def _grid_value_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, sp.Basic) and value.is_infinite:
+        return "-∞" if value.is_extended_negative else "∞"
+    if isinstance(value, float) and math.isinf(value):
+        return "-∞" if value < 0 else "∞"
+    return _cell_text(value)
+
+
+def _grid_grouped(c: GridCell) -> list[tuple[str, list[tuple[str, bool]], bool]]:
+    """The arrows of a cell by direction: (direction, [(tag, highlighted)], any highlighted)."""
+    out: dict = {}
+    for d, tag, on in c.arrows:
+        out.setdefault(d, []).append((tag, on))
+    return [(d, tags, any(on for _, on in tags)) for d, tags in out.items()]
+
+
+def _grid_text_panel(g: Grid, title, rows, printer: "TextPrinter") -> list[str]:
+    def cell(c: GridCell) -> str:
+        arrows = "".join((_GRID_TEXT_BOLD if on else _GRID_TEXT_ARROWS)[d] + "".join(t for t, _ in tags)
+                         for d, tags, on in _grid_grouped(c))
+        v = _grid_value_text(c.value)
+        return (arrows + (f"[{v}]" if c.highlight else f" {v} ")).rstrip() if (v or arrows) else ""
+    label = lambda x: printer._word(x) if not isinstance(x, str) else x
+    head = [[""] * (2 if g.numbered else 1) for _ in range(2 if g.numbered else 1)]
+    if g.numbered:
+        head[0] += [f"{j + g.col_start} " for j in range(len(g.col_labels))]
+    head[-1] += [label(x) + " " for x in g.col_labels]
+    body = [([str(i + g.row_start)] if g.numbered else []) + [label(x)] + [cell(c) for c in row]
+            for i, (x, row) in enumerate(zip(g.row_labels, rows))]
+    table = head + body
+    widths = [max(len(r[k]) for r in table) for k in range(len(table[0]))]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)).rstrip() for r in table]
+    t = label(title) if title else ""
+    return ([t] if t else []) + lines
+
+
+def _grid_arrow_math(d: str, tags: list, on: bool, text) -> str:
+    """One arrow with its tags: bold and full size on the highlighted path (the highlighted
+    tags bold too), small otherwise."""
+    sub = "".join(r"\boldsymbol{%s}" % text(t) if t_on else text(t) for t, t_on in tags if t)
+    sym = _GRID_TEX_ARROWS[d]
+    if on:
+        return r"\boldsymbol{%s}" % sym + (r"_{%s}" % sub if sub else "")
+    return r"{\scriptstyle %s}" % (sym + (r"_{%s}" % sub if sub else ""))
+
+
+def _grid_value_math(c: GridCell, text) -> str:
+    v = c.value
+    if v is None:
+        return ""
+    value = text(v) if isinstance(v, str) else math_latex(v)
+    return r"\boxed{%s}" % value if c.highlight else value
+
+
+def _grid_slots(c: GridCell, text) -> tuple[str, str, str]:
+    """The arrows of a cell in its three places: above-left (diagonal, start), above, left."""
+    slots = {"diag": [], "up": [], "left": []}
+    for d, tags, on in _grid_grouped(c):
+        slots["diag" if d in ("diag", "start") else d].append(_grid_arrow_math(d, tags, on, text))
+    return tuple(r"\,".join(slots[k]) for k in ("diag", "up", "left"))
+
+
+def _grid_rows(g: Grid, rows, text, wrap, index, sep: str) -> list[str]:
+    """Body lines of one panel. With arrows, each DP cell takes two columns and two lines (the
+    textbook layout): the diagonal arrow above-left of the value, the up arrow above it, the left
+    arrow left of it, so every arrow points at the neighbour it came from."""
+    lead = 2 if g.numbered else 1
+    arrows = any(c.arrows for row in rows for c in row)
+    label = lambda x: "" if x == "" else wrap(x)
+    out = []
+    if g.numbered:
+        out.append(" & " * lead + " & ".join(("& " if arrows else "") + index(j + g.col_start)
+                                            for j in range(len(g.col_labels)))
+                   + r" \\")
+    out.append(" & " * (lead - 1) + " & " + " & ".join(("& " if arrows else "") + label(x) for x in g.col_labels)
+               + r" \\ \hline")
+    m = (lambda t: ("$%s$" % t if t else "")) if sep == "$" else (lambda t: t)
+    for i, (x, row) in enumerate(zip(g.row_labels, rows)):
+        first = ([index(i + g.row_start)] if g.numbered else []) + [label(x)]
+        if not arrows:
+            out.append(" & ".join(first + [m(_grid_value_math(c, text)) for c in row]) + r" \\")
+            continue
+        slots = [_grid_slots(c, text) for c in row]
+        if any(s[0] or s[1] for s in slots):
+            out.append(" & " * (lead - 1) + " & " + " & ".join(f"{m(s[0])} & {m(s[1])}" for s in slots)
+                       + r" \\[-1pt]")
+        out.append(" & ".join(first + [f"{m(s[2])} & {m(_grid_value_math(c, text))}" for s, c in zip(slots, row)])
+                   + r" \\")
+    return out
+
+
+def _grid_spec(g: Grid, rows, array: bool) -> str:
+    arrows = any(c.arrows for row in rows for c in row)
+    pair = ("rc" if array else r"@{\hspace{5pt}}r@{\hspace{2pt}}c") if arrows else "c"
+    return ("r" if g.numbered else "") + "c|" + pair * len(g.col_labels)
+
+
+def _grid_latex_panel(g: Grid, title, rows) -> str:
+    lead = 2 if g.numbered else 1
+    width = lead + len(g.col_labels) * (2 if any(c.arrows for row in rows for c in row) else 1)
+    out = [r"\begin{tabular}[t]{%s}" % _grid_spec(g, rows, False)]
+    if title:
+        out.append(r"\multicolumn{%d}{c}{%s}\\[2pt]" % (width, _cell_latex(title)))
+    out += _grid_rows(g, rows, math_latex, _cell_latex, lambda k: r"{\scriptsize %d}" % k, "$")
+    out.append(r"\end{tabular}")
+    return "\n".join(out)
+
+
+def _mathjax_text(value) -> str:
+    """``\\text{...}`` that MathJax, KaTeX and LaTeX all read (user text)."""
+    if isinstance(value, InlineMath):
+        return value.tex
+    return r"\text{%s}" % "".join(_MATHJAX_TEXT.get(ch, ch) for ch in str(value))
+
+
+def _grid_markdown_table(g: Grid, rows) -> str:
+    def cell(c: GridCell) -> str:
+        arrows = "".join(_grid_arrow_math(d, tags, on, _mathjax_text) for d, tags, on in _grid_grouped(c))
+        v = _grid_value_math(c, _mathjax_text)
+        if not v and not arrows:
+            return ""
+        return "$" + (arrows + r"\," if arrows else "") + v + "$"
+    label = lambda x: (f"${x.tex}$" if isinstance(x, InlineMath) else escape_markdown(str(x)))
+    num = lambda k: f"{k} " if g.numbered else ""
+    lines = ["| | " + " | ".join((num(j + g.col_start) + label(x)).strip() for j, x in enumerate(g.col_labels))
+             + " |",
+             "|---:|" + "|".join(":---:" for _ in g.col_labels) + "|"]
+    for i, (x, row) in enumerate(zip(g.row_labels, rows)):
+        lines.append("| " + (num(i + g.row_start) + label(x)).strip() + " | " + " | ".join(cell(c) for c in row)
+                     + " |")
+    return "\n".join(lines)
+
+
+def grid_array(g: Grid) -> str:
+    """A :class:`Grid` as math-mode ``array`` (one per panel, side by side), for notebooks
+    (MathJax, KaTeX) and LaTeX alike; user text goes in ``\\text{}``."""
+    out = []
+    for title, rows in g.panels:
+        lines = _grid_rows(g, rows, _mathjax_text, _mathjax_text, lambda k: r"\scriptstyle %d" % k, "")
+        array = r"\begin{array}{%s}" % _grid_spec(g, rows, True) + "\n" + "\n".join(lines) + "\n" + r"\end{array}"
+        if title:
+            array = r"\begin{array}{c}%s\\%s\end{array}" % (_mathjax_text(title), array)
+        out.append(array)
+    return "\n\\qquad\n".join(out)
 
 
 # ====================================================================== JSON
@@ -442,7 +700,8 @@ def json_value(value) -> tuple[Any, Any, bool]:
         return int(value), int(value), False
     if isinstance(value, sp.Basic):
         if value.is_number:
-            return to_float(value), exact_string(value), True
+            plain = to_float(value)  # JSON has no Infinity or NaN: null, the exact string says which
+            return (plain if math.isfinite(plain) else None), exact_string(value), True
         return exact_string(value), exact_string(value), True
     if isinstance(value, (float, np.floating)):
         return float(value), float(value), False
@@ -490,7 +749,10 @@ def json_object(r: Result) -> dict:
         steps.append({
             "number": n, "section": section, "label": item.label,
             "statement": {"type": type(item.statement).__name__.lower(),
-                          "text": text._print(item.statement), "latex": latex._print(item.statement)},
+                          "text": text._print(item.statement), "latex": latex._print(item.statement),
+                          **({"reasons": [text.words(w) if w else None for w in item.statement.reasons]}
+                             if isinstance(item.statement, Chain) and item.statement.reasons else {}),
+                          **({"array": grid_array(item.statement)} if isinstance(item.statement, Grid) else {})},
             "justification": text.words(item.why),
             "checked": item.check is not None,
             "check": item.check.how if item.check else None,

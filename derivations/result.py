@@ -11,7 +11,9 @@ Statement types (each printed by one ``_print_<Type>`` method per printer):
 * :class:`Display` -- one SymPy object (an expression, an ``Eq``, a matrix);
 * :class:`Chain`   -- ``lhs = a = b = ...``, a hand calculation line by line;
 * :class:`Table`   -- a header and rows of cells;
-* :class:`Prose`   -- words only.
+* :class:`Prose`   -- words only;
+* :class:`Grid`    -- a labelled grid of values with arrows and highlighted
+  cells (a dynamic-programming table), in one or more panels side by side.
 
 Words (justifications, prose, captions) are sequences of parts: plain
 strings (user text allowed: always escaped), SymPy objects (inline maths),
@@ -26,9 +28,10 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import sympy as sp
 
@@ -38,7 +41,7 @@ from derivations.markup import Tex
 __all__ = [
     "InlineMath", "Ref", "Display", "Chain", "Table", "Prose", "Check", "CheckFailed",
     "checked", "Step", "Section", "Given", "Result", "Discrepancy", "CheckReport",
-    "words", "load_answer", "METADATA_KEYS",
+    "words", "load_answer", "METADATA_KEYS", "Unordered", "Grid", "GridCell",
 ]
 
 
@@ -84,17 +87,30 @@ class Display:
 
 @dataclass
 class Chain:
-    """``lhs rel rhs[0] rel rhs[1] ...``: a calculation, one line per link."""
+    """``lhs rel rhs[0] rel rhs[1] ...``: a calculation, one line per link.
+
+    ``reasons`` (optional) holds one justification per link (words, or
+    ``None`` for none), printed beside its line: ``&& \\text{...}`` in LaTeX
+    and Markdown, a trailing ``# ...`` comment in text. ``rel`` may also be
+    ``\\iff`` or ``\\implies`` for a chain of equivalent equations.
+    """
 
     lhs: Any
     rhs: list
     rel: str = "="
+    reasons: list | None = None
 
     def __post_init__(self):
-        if self.rel not in ("=", "\\approx", "<", ">", "\\le", "\\ge", "\\propto"):
+        if self.rel not in ("=", "\\approx", "<", ">", "\\le", "\\ge", "\\propto", "\\iff", "\\implies"):
             raise ValueError(f"Chain: unsupported relation {self.rel!r}")
         if not isinstance(self.rhs, list):
             self.rhs = [self.rhs]
+        if self.reasons is not None:
+            if len(self.reasons) != len(self.rhs):
+                raise ValueError(f"Chain: {len(self.reasons)} reasons for {len(self.rhs)} links")
+            self.reasons = [_as_words(r) for r in self.reasons]
+            for r in self.reasons:
+                words(*r)  # validates the parts
 
 
 @dataclass
@@ -121,6 +137,82 @@ class Prose:
 
     def __post_init__(self):
         self.parts = _as_words(self.parts)
+
+
+GRID_DIRECTIONS = ("diag", "up", "left", "start")
+
+
+@dataclass
+class GridCell:
+    """One cell of a :class:`Grid`.
+
+    ``value`` is a number (SymPy or int; ``-oo`` prints as minus infinity),
+    a str (user text) or None (an empty cell). ``arrows`` holds
+    ``(direction, tag, highlight)`` triples (a bare direction or a pair is
+    completed with ``""`` and ``False``), each pointing at the neighbour the
+    value came from: ``"diag"`` (above-left), ``"up"``, ``"left"``, or
+    ``"start"`` (no neighbour: a path may start here); ``tag`` is a short
+    label of where in that neighbour (a matrix name such as ``"M"``), or
+    ``""``; a highlighted arrow lies on the highlighted path (bold in LaTeX
+    and Markdown, a double arrow in text). ``highlight`` marks the cell:
+    boxed in LaTeX and Markdown, in brackets in text.
+    """
+
+    value: Any = None
+    arrows: tuple = ()
+    highlight: bool = False
+
+    def __post_init__(self):
+        arrows = []
+        for a in self.arrows:
+            a = (a,) if isinstance(a, str) else tuple(a)
+            if not 1 <= len(a) <= 3:
+                raise ValueError(f"GridCell: an arrow is (direction, tag, highlight), got {a!r}")
+            direction, tag, on = a + ("", False)[len(a) - 1:]
+            if direction not in GRID_DIRECTIONS:
+                raise ValueError(f"GridCell: unknown arrow direction {direction!r}; expected one of {GRID_DIRECTIONS}")
+            if not isinstance(tag, str):
+                raise ValueError(f"GridCell: arrow tag must be a str, got {tag!r}")
+            arrows.append((direction, tag, bool(on)))
+        self.arrows = tuple(arrows)
+
+
+@dataclass
+class Grid:
+    """A grid of cells with row and column labels: a dynamic-programming table.
+
+    ``panels`` is a list of ``(title, rows)``: several grids with the same
+    labels shown side by side (Gotoh's M, X and Y), each ``rows`` a list of
+    rows of :class:`GridCell` (a bare value becomes a cell). Labels and
+    titles are str (user text, escaped) or :class:`InlineMath`. With
+    ``numbered`` the rows and columns are also numbered, from ``row_start``
+    and ``col_start`` (a block of a larger grid), so a cell is found by its
+    indices. Printed as a LaTeX tabular, a Markdown table (or a math-mode
+    ``array``: ``MarkdownPrinter(grid="array")``), aligned text.
+    """
+
+    row_labels: list
+    col_labels: list
+    panels: list
+    caption: tuple = ()
+    numbered: bool = True
+    row_start: int = 0
+    col_start: int = 0
+
+    def __post_init__(self):
+        self.caption = _as_words(self.caption)
+        panels = []
+        for title, rows in self.panels:
+            if len(rows) != len(self.row_labels):
+                raise ValueError(f"Grid: panel {title!r} has {len(rows)} rows for {len(self.row_labels)} labels")
+            fixed = []
+            for i, row in enumerate(rows):
+                if len(row) != len(self.col_labels):
+                    raise ValueError(f"Grid: panel {title!r}, row {i} has {len(row)} cells for "
+                                     f"{len(self.col_labels)} column labels")
+                fixed.append([c if isinstance(c, GridCell) else GridCell(c) for c in row])
+            panels.append((title, fixed))
+        self.panels = panels
 
 
 # -------------------------------------------------------------------- checks
@@ -161,7 +253,7 @@ class Step:
 
     def __post_init__(self):
         self.why = _as_words(self.why)
-        if not isinstance(self.statement, (Display, Chain, Table, Prose)):
+        if not isinstance(self.statement, (Display, Chain, Table, Prose, Grid)):
             self.statement = Display(self.statement)
 
 
@@ -188,6 +280,31 @@ class Given:
 METADATA_KEYS = ("schema", "kind", "title", "givens", "steps", "notes")
 
 
+@dataclass(frozen=True)
+class Unordered:
+    """How :meth:`Result.check` compares one list of the answer: as a collection.
+
+    Entries are matched by ``key`` instead of by position, so a student may
+    list them in any order; a missing entry, an unexpected one and one given
+    twice are each reported, and matched entries are compared as usual.
+    ``key`` receives an entry (the expected one, or the student's as read from
+    JSON) and returns its identity (lists in it are made hashable); ``None``
+    means the entry itself (a list of scalars compared as a set). A key that
+    fails on a student's entry reports that entry as unreadable. ``what``
+    names an entry in the report (``"itemset"``, ``"rule"``). With
+    ``complete=False`` the student may give any subset of the entries (as
+    with an object's keys): only the given ones are compared, and expected
+    entries left out are not reported as missing.
+
+    A :class:`Result` maps answer locations to these in ``unordered``, with
+    ``[*]`` for any index: ``{"levels[*].frequent": Unordered(key)}``.
+    """
+
+    key: Callable | None = None
+    what: str = "entry"
+    complete: bool = True
+
+
 @dataclass
 class Result:
     """A worked or derived result; see the module docstring.
@@ -208,6 +325,10 @@ class Result:
         to the label of the step that produces it; the longest prefix wins.
     notes : list of str
         Plain remarks printed after the steps (e.g. "table omitted: too large").
+    unordered : dict of str to Unordered
+        Lists of the answer compared as collections by :meth:`check` (entries
+        matched by key, in any order); keys are locations with ``[*]`` for
+        any index.
     """
 
     kind: str
@@ -218,6 +339,7 @@ class Result:
     sources: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     intro: tuple = ()
+    unordered: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.intro = _as_words(self.intro)
@@ -287,10 +409,20 @@ class Result:
         return self.to_text()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        md = self.to_markdown()
+        from derivations.printers import MarkdownPrinter
+        md = MarkdownPrinter(grid="array").doprint(self)  # grids as math-mode arrays in notebooks
         return {"text/plain": self.to_text(), "text/markdown": md, "text/latex": md}
 
     # --- checking ----------------------------------------------------------
+    def explain(self, location: str) -> str:
+        """How the expected value at an answer location is produced, for a report.
+
+        A hook for topics whose answer holds many computed values (a DP table:
+        ``"table[3][4]"`` -> the candidates and their maximum); :meth:`check`
+        adds it to each discrepancy beside the producing step. Default: ``""``.
+        """
+        return ""
+
     def check(self, answer) -> "CheckReport":
         """Compare a student's answer with this result, part by part.
 
@@ -360,10 +492,13 @@ class Discrepancy:
     reason: str
     step: int | None = None
     step_why: str = ""
+    explanation: str = ""
 
 
 def _show_expected(value) -> str:
-    if isinstance(value, sp.Basic) and not isinstance(value, sp.Integer):
+    if isinstance(value, sp.Integer):
+        return str(int(value))
+    if isinstance(value, sp.Basic):
         s = exact_string(value)
         f = to_float(value)
         return s if s == repr(f) else f"{s} ≈ {f:.6g}"
@@ -391,11 +526,18 @@ class _Comparer:
 
     def differ(self, location, expected, given, reason):
         src = self.result.source_step(location.removeprefix("exact."))
-        step, why = (src[0], _words_text(src[1].why)) if src else (None, "")
-        self.found.append(Discrepancy(location, _show_expected(expected), _show_given(given), reason, step, why))
+        step, why = (src[0], _words_text(src[1].why, self.result)) if src else (None, "")
+        explanation = self.result.explain(location.removeprefix("exact.")) or ""
+        self.found.append(Discrepancy(location, _show_expected(expected), _show_given(given), reason, step, why,
+                                      explanation))
 
     def compare(self, location, expected, given, *, exact=False, prefix=""):
         loc = prefix + location
+        if hasattr(expected, "tolist") and not isinstance(expected, sp.Basic):  # numpy arrays, scalars
+            expected = expected.tolist()
+        spec = self.result.unordered.get(re.sub(r"\[\d+\]", "[*]", location)) if self.result.unordered else None
+        if spec is not None and isinstance(expected, (list, tuple)) and isinstance(given, (list, tuple)):
+            return self._compare_unordered(location, expected, given, spec, exact=exact, prefix=prefix)
         if isinstance(expected, dict):
             if not isinstance(given, dict):
                 return self.differ(loc, expected, given, "expected an object")
@@ -418,9 +560,44 @@ class _Comparer:
         if reason:
             self.differ(loc, expected, given, reason)
 
+    def _compare_unordered(self, location, expected, given, spec: "Unordered", *, exact, prefix):
+        """Match entries by ``spec.key``; report missing, unexpected and repeated ones."""
+        loc = prefix + location
+        key = spec.key or (lambda entry: entry)
+        index: dict = {}
+        for i, e in enumerate(expected):
+            index.setdefault(_hashable(key(e)), i)
+        seen: dict = {}
+        for j, g in enumerate(given):
+            try:
+                k = _hashable(key(g))
+                hash(k)
+            except Exception:  # noqa: BLE001 - any malformed student entry
+                self.differ(f"{loc}[given {j + 1}]", f"a {spec.what}", g, f"cannot read this {spec.what}")
+                continue
+            if k in seen:
+                self.differ(f"{loc}[given {j + 1}]", "(once)", g, f"{spec.what} given twice")
+                continue
+            seen[k] = j
+            if k not in index:
+                self.differ(f"{loc}[given {j + 1}]", f"(no such {spec.what})", g,
+                            f"unexpected {spec.what}: not in the expected list")
+                continue
+            i = index[k]
+            self.compare(f"{location}[{i}]", expected[i], g, exact=exact, prefix=prefix)
+        if spec.complete:
+            for k, i in index.items():
+                if k not in seen:
+                    self.differ(f"{loc}[{i}]", _entry_text(expected[i]), "(missing)", f"missing {spec.what}")
+
     def _scalar_reason(self, expected, given, exact) -> str | None:
         if isinstance(expected, bool) or isinstance(expected, str) or expected is None:
             return None if given == expected else "differs"
+        if (isinstance(expected, sp.Basic) and expected.is_infinite) or (
+                isinstance(expected, float) and math.isinf(expected)):
+            negative = bool(expected < 0)
+            return None if _is_infinity(given, negative) else \
+                "differs (expected infinity: null as JSON writes it, or \"oo\" or \"inf\")"
         if isinstance(given, bool) or given is None:
             return "expected a number"
         # numbers: expected is exact (SymPy), an int, or a float from numerics
@@ -441,7 +618,8 @@ class _Comparer:
             is_decimal = isinstance(given, float)
         else:
             return "expected a number"
-        exp_value = sp.nsimplify(expected) if isinstance(expected, float) else sp.sympify(expected)
+        # a float from numerics is the decimal it prints as, like a float in the answer file
+        exp_value = parse_number(float(expected)) if isinstance(expected, float) else sp.sympify(expected)
         if _equal_exactly(exp_value, value):
             return None
         if exact or not is_decimal:
@@ -461,6 +639,38 @@ class _Comparer:
         return "differs"
 
 
+def _entry_text(value) -> str:
+    """An expected entry as JSON text (exact numbers as their strings), for a report."""
+    from derivations.printers import json_value
+    return json.dumps(json_value(value)[1], ensure_ascii=False)
+
+
+def _hashable(value):
+    """Lists and dicts as tuples, so that a key built from JSON data can be hashed."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _hashable(v)) for k, v in value.items()))
+    return value
+
+
+_INFINITY_WORDS = {"oo", "inf", "infinity", "+oo", "+inf", "+infinity", "∞"}
+
+
+def _is_infinity(given, negative: bool) -> bool:
+    """JSON's null (how an infinite value is written), "oo"/"inf"/"infinity", or a float infinity."""
+    if given is None:
+        return True
+    if isinstance(given, float):
+        return math.isinf(given) and (given < 0) == negative
+    if isinstance(given, str):
+        text = given.strip().lower()
+        if negative:
+            return text.startswith("-") and text[1:] in _INFINITY_WORDS
+        return text in _INFINITY_WORDS
+    return False
+
+
 def _equal_exactly(a: sp.Basic, b: sp.Basic) -> bool:
     if a == b:
         return True
@@ -475,9 +685,19 @@ def _equal_exactly(a: sp.Basic, b: sp.Basic) -> bool:
         return False
 
 
-def _words_text(parts: Sequence) -> str:
+def _words_text(parts: Sequence, result: "Result | None" = None) -> str:
     from derivations.printers import TextPrinter
-    return TextPrinter().words(parts)
+    printer = TextPrinter()
+    printer.result = result  # so that a Ref prints as its step number
+    return printer.words(parts)
+
+
+def _produced_by(d: Discrepancy) -> str:
+    """The report's "produced by" cell: the step, then the explanation of the location, if any."""
+    step = f"step {d.step}: {d.step_why}" if d.step else ""
+    if not d.explanation:
+        return step
+    return f"{step}{' ' if step.endswith('.') else '; '}{d.explanation}" if step else d.explanation
 
 
 class CheckReport(Result):
@@ -495,8 +715,7 @@ class CheckReport(Result):
                              f"among {n_compared} compared value(s).",))
         steps = [Step(summary)]
         if found:
-            rows = [[d.location, d.expected, d.given, d.reason,
-                     (f"step {d.step}: {d.step_why}" if d.step else "")] for d in found]
+            rows = [[d.location, d.expected, d.given, d.reason, _produced_by(d)] for d in found]
             steps.append(Step(Table(["location", "expected", "given", "why", "produced by"], rows,
                                     align="lllll")))
         report = cls(
@@ -504,7 +723,8 @@ class CheckReport(Result):
             answer={"ok": ok, "n_compared": n_compared, "n_discrepancies": len(found),
                     "discrepancies": [
                         {"location": d.location, "expected": d.expected, "given": d.given,
-                         "reason": d.reason, "step": d.step, "step_justification": d.step_why}
+                         "reason": d.reason, "step": d.step, "step_justification": d.step_why,
+                         "explanation": d.explanation}
                         for d in found]})
         report.discrepancies = found
         return report

@@ -66,6 +66,9 @@ def test_failed_command_leaves_no_file(run_cli, tmp_path):
 def test_output_file_and_check_exit_codes(run_cli, tmp_path):
     answer = tmp_path / "answer.json"
     assert run_cli(*ESTEP, "--format", "json", "-o", answer)[0] == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert answer.stat().st_mode & 0o777 == 0o666 & ~umask  # as open() would make it, not mkstemp's 0600
     status, out, _ = run_cli(*ESTEP, "--check", answer)
     assert status == 0 and "agree" in out
     data = json.loads(answer.read_text())

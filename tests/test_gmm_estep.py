@@ -88,3 +88,11 @@ def test_student_answers_in_their_own_forms():
     assert not r.check({"responsibilities": ["0.182"]}).ok                      # wrong count of entries
     report = r.check({"responsibility": [0.18]})
     assert "unknown key" in report.discrepancies[0].reason
+
+
+def test_a_wrong_integer_is_reported_not_crashed():
+    from derivations.result import Result
+    r = Result(kind="t", title="t", answer={"count": sp.Integer(7), "counts": [sp.Integer(1), 2]})
+    report = r.check({"count": 8, "counts": [1, "3"]})
+    assert [(d.location, d.expected, d.given) for d in report.discrepancies] == [
+        ("count", "7", "8"), ("counts[1]", "2", "3")]

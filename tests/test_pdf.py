@@ -34,7 +34,8 @@ def test_hostile_strings_come_out_literally(where, tmp_path):
         "title": lambda s: Result(kind="t", title=s),
         "given": lambda s: Result(kind="t", title="t", givens=[Given("n", 1, s)]),
         "section": lambda s: Result(kind="t", title="t", steps=[Section(s)]),
-        "prose": lambda s: Result(kind="t", title="t", steps=[Step(Prose((s,)))]),
+        # text after the string: pdftotext joins a line ending in '-' with the next (dehyphenation)
+        "prose": lambda s: Result(kind="t", title="t", steps=[Step(Prose((s, " end")))]),
         # a second column: pdftotext joins a line ending in '-' with the next (dehyphenation)
         "table": lambda s: Result(kind="t", title="t", steps=[Step(Table(["item", "n"], [[s, "1"]]))]),
         "note": lambda s: Result(kind="t", title="t", notes=[s]),

@@ -1,0 +1,64 @@
+"""``workedout apriori DB ...``: Apriori level by level, association rules, a min-support sweep."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from derivations.cli import UsageError, add_output_options, command_parser, emit
+
+__all__ = ["register"]
+
+EXAMPLE = "workedout apriori allelectronics.txt --min-support 2 --min-confidence 0.7 --rule 'I1, I5 => I2'"
+
+
+def register(sub) -> None:
+    p = command_parser(
+        sub, "apriori", help="Apriori worked level by level (join, prune, count), association rules, "
+                             "a minimum-support sweep",
+        example=EXAMPLE,
+        description="Apriori worked level by level: the join, the prune step (every infrequent subset named), "
+                    "the counts and L_k until L_k is empty; then every association rule with support, "
+                    "confidence, lift, leverage and conviction in exact fractions.\n\n"
+                    "DB forms: one transaction per line, items separated by spaces or commas (FIMI/SPMF; a "
+                    "blank line is an empty transaction; #, % and @ lines are comments); CSV baskets (.csv, "
+                    "one transaction per row); one-hot CSV (.csv with a header of item names and 0/1 cells); "
+                    "JSON (a list of lists of item names).\n\n"
+                    "The example below works Han, Kamber & Pei's AllElectronics table (Data Mining: Concepts "
+                    "and Techniques, Table 6.1); save these nine lines as allelectronics.txt:\n"
+                    "  I1 I2 I5 / I2 I4 / I2 I3 / I1 I2 I4 / I1 I3 / I2 I3 / I1 I3 / I1 I2 I3 I5 / I1 I2 I3")
+    p.add_argument("db", metavar="DB", help="the transaction database: a file, or - for standard input")
+    p.add_argument("--min-support", required=True, metavar="S",
+                   help="minimum support: a count (2) or a fraction of the transactions (0.2, 1.0)")
+    p.add_argument("--min-confidence", metavar="C",
+                   help="minimum confidence in [0, 1] (0.7 or 7/10): rules at or above it are marked")
+    p.add_argument("--max-len", metavar="K", help="largest itemset size (no cap by default)")
+    p.add_argument("--sweep", metavar="S1,S2,...",
+                   help="minimum supports for a sweep table (counts or fractions, comma-separated)")
+    p.add_argument("--plot", metavar="FIG.png", help="write the sweep figure (needs --sweep)")
+    p.add_argument("--rule", action="append", metavar="'A, B => C'", default=None,
+                   help="show the arithmetic of this rule (repeatable); items separated by commas, the sides "
+                        "by =>; or JSON [[\"A\", \"B\"], [\"C\"]] for names holding a comma")
+    p.add_argument("--input-format", choices=("auto", "lines", "csv", "onehot", "json"), default="auto",
+                   help="how to read DB (default: by the extension, else by the content)")
+    add_output_options(p)
+    p.set_defaults(run=_apriori)
+
+
+def _apriori(args) -> int:
+    from derivations.apriori import apriori, sweep_figure
+    from numerics.transactions import read_transactions
+
+    if args.plot and not args.sweep:
+        raise UsageError("--plot: needs --sweep (the minimum supports to plot)")
+    for option, target in (("--plot", args.plot), ("-o", args.output)):
+        if target:
+            parent = Path(target).parent
+            if str(parent) and not parent.is_dir():
+                raise UsageError(f"{option}: directory {str(parent)!r} does not exist")
+    if args.plot and Path(args.plot).suffix.lower() not in (".png", ".pdf", ".svg"):
+        raise UsageError(f"--plot: {args.plot!r}: expected a .png, .pdf or .svg file name")
+    db = read_transactions(args.db, format=args.input_format, name="DB" if args.db == "-" else None)
+    result = apriori(db, args.min_support, min_confidence=args.min_confidence, max_len=args.max_len,
+                     sweep=args.sweep, rules=args.rule)
+    if args.plot:
+        sweep_figure(result, args.plot)
+    return emit(result, args)

@@ -24,7 +24,8 @@ from derivations.printers import latex_document
 __all__ = ["Example", "Figure", "run_demo", "DEMO_TOPICS"]
 
 DEMO_TOPICS = ["derivations.gmm",
-               "derivations.apriori"]
+               "derivations.apriori",
+               "derivations.convolution"]
 TEXT_FORMATS = {"txt": "text", "tex": "tex-document", "md": "md", "json": "json"}
 
 

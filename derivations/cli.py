@@ -27,7 +27,8 @@ __all__ = ["main", "build_parser", "add_output_options", "emit", "write_atomic",
 COMMAND_MODULES = ["derivations.commands.gmm",
                    "derivations.commands.demo",
                    "derivations.commands.apriori",
-                   "derivations.commands.convolution"]
+                   "derivations.commands.convolution",
+                   "derivations.commands.align"]
 
 
 class UsageError(ValueError):

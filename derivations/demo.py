@@ -25,7 +25,8 @@ __all__ = ["Example", "Figure", "run_demo", "DEMO_TOPICS"]
 
 DEMO_TOPICS = ["derivations.gmm",
                "derivations.apriori",
-               "derivations.convolution"]
+               "derivations.convolution",
+               "derivations.alignment"]
 TEXT_FORMATS = {"txt": "text", "tex": "tex-document", "md": "md", "json": "json"}
 
 

@@ -1,0 +1,130 @@
+"""``workedout align``: pairwise alignment worked by hand (DP table, tracebacks, edit graph)."""
+from __future__ import annotations
+
+import os
+
+from derivations.cli import UsageError, add_output_options, command_parser, emit
+
+__all__ = ["register"]
+
+_DESCRIPTION = """\
+Align SEQ1 (down the rows) with SEQ2 (across the columns) and work the
+dynamic programme: every cell's candidates (diagonal, up, left, and 0 for
+local) with the arithmetic, the maximum and every arrow attaining it; the
+table with the optimal cells boxed; the edit graph as a longest path
+(Bellman-Ford on negated weights, one pass in topological order); the score,
+the exact number of co-optimal alignments and up to --max-alignments of them.
+
+SEQ is the letters themselves (GATTACA) or a FASTA file (its first record,
+or --record N). Scores are added and maximised; gap penalties are negative
+scores; a gap of length k scores open + (k-1)*extend, and --gap G means
+open = extend = G (linear gaps). Affine gaps are worked in Gotoh's three
+matrices M, X, Y. Past 40 letters the table is left out (score, count and
+alignments only).
+
+--check FILE takes a student's answer: JSON with any of the JSON keys
+(score, n_optimal, alignments, table; also traceback, or seq1_aligned and
+seq2_aligned), a bare JSON grid, or the DP table as CSV (a header row and a
+first column of letters may be present)."""
+
+_FREE = ("seq1_start", "seq1_end", "seq2_start", "seq2_end")
+
+
+def register(sub) -> None:
+    p = command_parser(
+        sub, "align", help="pairwise alignment worked: DP table cell by cell, every co-optimal traceback, edit graph",
+        example="workedout align GATTACA GCATGCU --format pdf -o nw.pdf",
+        description=_DESCRIPTION)
+    p.add_argument("seq1", metavar="SEQ1", help="first sequence (rows): letters, or a FASTA file")
+    p.add_argument("seq2", metavar="SEQ2", help="second sequence (columns): letters, or a FASTA file")
+    p.add_argument("--mode", choices=("global", "local", "semiglobal"), default="global",
+                   help="global (Needleman-Wunsch, default), local (Smith-Waterman), semiglobal (end gaps free)")
+    p.add_argument("--free-ends", metavar="ENDS",
+                   help="semiglobal: which end gaps are free, comma-separated from seq1_start, seq1_end, "
+                        "seq2_start, seq2_end (default: all four; 'none' for none)")
+    scoring = p.add_argument_group("scoring (match/mismatch or a substitution matrix)")
+    scoring.add_argument("--match", metavar="S", help="score of two equal letters (default 1)")
+    scoring.add_argument("--mismatch", metavar="S", help="score of two different letters (default -1)")
+    scoring.add_argument("--matrix", metavar="NAME", help="substitution matrix: BLOSUM45/50/62/80/90, PAM30/70/250, "
+                                          "or an NCBI-format file")
+    gaps = p.add_argument_group("gaps (negative scores)")
+    gaps.add_argument("--gap", metavar="G", help="linear gaps: every gap position scores G (default -1)")
+    gaps.add_argument("--gap-open", metavar="O", help="affine gaps: a gap's first position (with --gap-extend)")
+    gaps.add_argument("--gap-extend", metavar="E", help="affine gaps: each further position")
+    p.add_argument("--max-alignments", default="100", metavar="N",
+                   help="list at most N co-optimal alignments (default 100); their number is always exact")
+    p.add_argument("--record", default="0", metavar="N",
+                   help="FASTA record to read, 0-based (default 0: the first); N1,N2 for each file")
+    add_output_options(p)
+    p.set_defaults(run=_run)
+
+
+def _number(text, what: str):
+    from derivations.exact import parse_number
+    value = parse_number(text, what=what)
+    return int(value) if value.q == 1 else value
+
+
+def _gap(text, what: str):
+    value = _number(text, what)
+    if value > 0:
+        raise UsageError(f"{what}: {text} is positive; gap penalties are negative scores here (a gap of length "
+                         f"k scores open + (k-1)*extend), e.g. {what} -{text.strip().lstrip('+')}")
+    return value
+
+
+def _count(text, what: str, *, n: int = 1) -> list[int]:
+    parts = [t.strip() for t in str(text).split(",")]
+    if len(parts) not in (1, n) or not all(t.isdigit() for t in parts):
+        raise UsageError(f"{what}: {text!r}; expected a non-negative integer" + (f" or {n} of them, comma-separated"
+                                                                                 if n > 1 else ""))
+    return [int(t) for t in parts] * (n if len(parts) == 1 else 1)
+
+
+def _sequence(arg: str, record: int, what: str) -> tuple[str, str]:
+    """(letters, name): a FASTA file's record (named by its id) or the literal letters."""
+    from numerics.seqio import read_fasta_record
+    if os.path.isfile(arg):
+        try:
+            rec = read_fasta_record(arg, record)
+        except (ValueError, OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{what}: {exc}") from None
+        return rec.sequence, rec.id or os.path.basename(arg)
+    if any(ch in arg for ch in "/\\") or arg.lower().endswith((".fa", ".fasta", ".fna", ".faa", ".txt")):
+        raise UsageError(f"{what}: file {arg!r} does not exist (give the letters themselves or a FASTA file)")
+    return arg, what.lower()
+
+
+def _run(args) -> int:
+    from derivations.alignment import align
+    if args.matrix is not None and (args.match is not None or args.mismatch is not None):
+        raise UsageError("--matrix: give either --match/--mismatch or --matrix, not both")
+    if args.gap is not None and (args.gap_open is not None or args.gap_extend is not None):
+        raise UsageError("--gap: give either --gap (linear) or --gap-open and --gap-extend (affine), not both")
+    if (args.gap_open is None) != (args.gap_extend is None):
+        raise UsageError("--gap-open: affine gaps need both --gap-open and --gap-extend (or --gap G for linear)")
+    records = _count(args.record, "--record", n=2)
+    seq1, name1 = _sequence(args.seq1, records[0], "SEQ1")
+    seq2, name2 = _sequence(args.seq2, records[1], "SEQ2")
+    kw = {}
+    if args.matrix is not None:
+        kw["matrix"] = args.matrix
+    else:
+        kw["match"] = _number(args.match if args.match is not None else "1", "--match")
+        kw["mismatch"] = _number(args.mismatch if args.mismatch is not None else "-1", "--mismatch")
+    if args.gap_open is not None:
+        kw["gap_open"] = _gap(args.gap_open, "--gap-open")
+        kw["gap_extend"] = _gap(args.gap_extend, "--gap-extend")
+    else:
+        kw["gap_open"] = _gap(args.gap if args.gap is not None else "-1", "--gap")
+    if args.free_ends is not None:
+        if args.mode != "semiglobal":
+            raise UsageError("--free-ends: only with --mode semiglobal")
+        chosen = [t.strip() for t in args.free_ends.split(",") if t.strip()]
+        unknown = [t for t in chosen if t not in _FREE + ("none",)]
+        if unknown:
+            raise UsageError(f"--free-ends: unknown end {unknown[0]!r}; expected some of {', '.join(_FREE)}, or none")
+        kw["free_ends"] = tuple(name in chosen for name in _FREE)
+    result = align(seq1, seq2, mode=args.mode, max_alignments=_count(args.max_alignments, "--max-alignments")[0],
+                   names=(name1, name2), **kw)
+    return emit(result, args)

@@ -26,6 +26,7 @@ __all__ = ["main", "build_parser", "add_output_options", "emit", "write_atomic",
 
 COMMAND_MODULES = ["derivations.commands.gmm",
                    "derivations.commands.demo",
+                   "derivations.commands.prefixspan",
                    "derivations.commands.apriori",
                    "derivations.commands.convolution",
                    "derivations.commands.align"]

@@ -24,6 +24,7 @@ from derivations.printers import latex_document
 __all__ = ["Example", "Figure", "run_demo", "DEMO_TOPICS"]
 
 DEMO_TOPICS = ["derivations.gmm",
+               "derivations.prefixspan",
                "derivations.apriori",
                "derivations.convolution",
                "derivations.alignment"]

@@ -329,6 +329,9 @@ class Result:
         Lists of the answer compared as collections by :meth:`check` (entries
         matched by key, in any order); keys are locations with ``[*]`` for
         any index.
+    normalize : callable, optional
+        Rewrites a student's answer (a dict) into this result's notation
+        before :meth:`check` compares it (``<(ba)>`` written as ``<(ab)>``).
     """
 
     kind: str
@@ -340,6 +343,7 @@ class Result:
     notes: list = field(default_factory=list)
     intro: tuple = ()
     unordered: dict = field(default_factory=dict)
+    normalize: Callable | None = None
 
     def __post_init__(self):
         self.intro = _as_words(self.intro)
@@ -440,6 +444,8 @@ class Result:
             Renders like any result; ``report.ok`` is True when nothing differs.
         """
         given = load_answer(answer)
+        if self.normalize is not None:
+            given = self.normalize(given)
         comparer = _Comparer(self)
         for key, value in given.items():
             if key in METADATA_KEYS:

@@ -1,0 +1,77 @@
+"""``workedout prefixspan``: PrefixSpan worked by hand (frequent 1-sequences, projections, extensions, tree)."""
+from __future__ import annotations
+
+import sys
+
+from derivations.cli import add_output_options, command_parser, emit
+
+__all__ = ["register", "read_db"]
+
+_DESCRIPTION = """\
+PrefixSpan on a sequence database, worked as in the course: the frequent
+1-sequences, the projected database of each frequent item (or of --prefix) in
+the paper's (_x) notation, its extensions into the last itemset and as a new
+itemset, and with --all the whole mining tree and every sequential pattern.
+
+DB is a file, or - for stdin, in one of three forms:
+  hand notation, one sequence per line, optionally after an id:
+      10 <a(abc)(ac)d(cf)>
+      20 <(ad)c(bc)(ae)>
+    (every character is an item; for longer names separate with commas:
+     <bread, (milk, tea)>)
+  SPMF: 1 -1 1 2 3 -1 -2   (-1 ends an itemset, -2 the sequence)
+  JSON: [[["a"], ["a", "b", "c"]], [["a", "d"], ["c"]]]
+
+The example below works the PrefixSpan paper's database (save those four
+lines as db.txt: 10 <a(abc)(ac)d(cf)>, 20 <(ad)c(bc)(ae)>,
+30 <(ef)(ab)(df)cb>, 40 <eg(af)cbc>)."""
+
+
+def register(sub) -> None:
+    p = command_parser(
+        sub, "prefixspan", help="PrefixSpan worked: frequent 1-sequences, projected databases, extensions, tree",
+        example="workedout prefixspan db.txt --min-support 2 --prefix '<a>'",
+        description=_DESCRIPTION)
+    p.add_argument("db", metavar="DB", help="the sequence database: a file, or - for stdin")
+    p.add_argument("--min-support", required=True,
+                   help="a count of sequences (2) or a fraction of them (0.25; 1.0 means every sequence)")
+    p.add_argument("--prefix", help="the prefix to project on, such as '<a>' (default: every frequent item)")
+    p.add_argument("--all", action="store_true", dest="all_patterns",
+                   help="also the whole mining tree and every sequential pattern (JSON key patterns)")
+    p.add_argument("--closed", action="store_true", help="list only closed patterns (implies --all)")
+    p.add_argument("--max-length", metavar="L", help="longest pattern, in items (implies --all)")
+    p.add_argument("--projection", choices=("strict", "paper"), default="strict",
+                   help="strict: keep every item in the projected databases (default); "
+                        "paper: also drop infrequent items, as the paper's tables do")
+    p.add_argument("--input-format", choices=("auto", "hand", "spmf", "json"), default="auto",
+                   help="how DB is written (default: auto)")
+    add_output_options(p)
+    p.set_defaults(run=_run)
+
+
+def read_db(path: str) -> str:
+    """The text of DB: a file, or stdin for ``-``."""
+    if path == "-":
+        try:
+            return sys.stdin.read()
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"DB: stdin is not UTF-8 text (byte {exc.object[exc.start]:#04x} "
+                             f"at offset {exc.start})") from None
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"DB: {path!r} is not UTF-8 text (byte {exc.object[exc.start]:#04x} "
+                         f"at offset {exc.start})") from None
+    except OSError as exc:
+        raise ValueError(f"DB: cannot read {path!r}: {exc.strerror}") from None
+
+
+def _run(args) -> int:
+    from derivations.prefixspan import prefixspan
+    from numerics.seqdb import read_sequence_db
+    source = "DB" if args.db == "-" else f"DB {args.db}"
+    db = read_sequence_db(read_db(args.db), format=args.input_format, source=source)
+    result = prefixspan(db, args.min_support, prefix=args.prefix, all_patterns=args.all_patterns,
+                        closed=args.closed, max_length=args.max_length, projection=args.projection)
+    return emit(result, args)

@@ -24,11 +24,8 @@ from derivations.printers import FORMATS
 __all__ = ["main", "build_parser", "add_output_options", "emit", "write_atomic", "command_parser", "topic_group", "UsageError",
            "Parser"]
 
-COMMAND_MODULES = ["derivations.commands.gmm",
-                   "derivations.commands.demo",
-                   "derivations.commands.prefixspan",
-                   "derivations.commands.apriori",
-                   "derivations.commands.convolution",
+COMMAND_MODULES = ["derivations.commands.gmm", "derivations.commands.demo", "derivations.commands.prefixspan",
+                   "derivations.commands.apriori", "derivations.commands.convolution",
                    "derivations.commands.align"]
 
 

@@ -23,10 +23,7 @@ from derivations.printers import latex_document
 
 __all__ = ["Example", "Figure", "run_demo", "DEMO_TOPICS"]
 
-DEMO_TOPICS = ["derivations.gmm",
-               "derivations.prefixspan",
-               "derivations.apriori",
-               "derivations.convolution",
+DEMO_TOPICS = ["derivations.gmm", "derivations.prefixspan", "derivations.apriori", "derivations.convolution",
                "derivations.alignment"]
 TEXT_FORMATS = {"txt": "text", "tex": "tex-document", "md": "md", "json": "json"}
 

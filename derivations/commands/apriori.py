@@ -7,7 +7,8 @@ from derivations.cli import UsageError, add_output_options, command_parser, emit
 
 __all__ = ["register"]
 
-EXAMPLE = "workedout apriori allelectronics.txt --min-support 2 --min-confidence 0.7 --rule 'I1, I5 => I2'"
+EXAMPLE = ("printf 'I1 I2 I5\\nI2 I4\\nI2 I3\\nI1 I2 I4\\nI1 I3\\nI2 I3\\nI1 I3\\nI1 I2 I3 I5\\nI1 I2 I3\\n' "
+           "| workedout apriori - --min-support 2 --min-confidence 0.7 --rule 'I1, I5 => I2'")
 
 
 def register(sub) -> None:

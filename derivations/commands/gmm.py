@@ -1,9 +1,14 @@
 """``workedout gmm ...``: Gaussian mixtures by EM."""
 from __future__ import annotations
 
-from derivations.cli import add_output_options, command_parser, emit, topic_group
+import argparse
+import os
+
+from derivations.cli import UsageError, add_output_options, command_parser, emit, topic_group
 
 __all__ = ["register"]
+
+COVARIANCE_TYPES = ["full", "tied", "diag", "spherical"]
 
 
 def register(sub) -> None:
@@ -11,16 +16,160 @@ def register(sub) -> None:
                         example="workedout gmm estep --x 2 --weights 1/2,1/2 --means 0,1 --sds 1,1")
 
     p = command_parser(
-        topic, "estep", help="responsibilities of one point by Bayes' rule, worked exactly",
-        example="workedout gmm estep --x 2 --weights 1/2,1/2 --means 0,1 --sds 1,1 --format json")
-    p.add_argument("--x", required=True, help="the point (integer, decimal or fraction)")
+        topic, "estep", help="responsibilities of one point by Bayes' rule, worked exactly (1-D or d-dimensional)",
+        description="Responsibilities of one point by Bayes' rule, worked exactly. 1-D: --x a number, --means "
+                    "numbers, --sds standard deviations. d dimensions: --x a vector [x1, x2, ...], --means a list "
+                    "of vectors, --covariances in scikit-learn's shape for --covariance-type (full: a list of "
+                    "d x d matrices; tied: one matrix; diag: a list of variance vectors; spherical: a list of "
+                    "variances).",
+        example="workedout gmm estep --x '[1, 2]' --weights 1/2,1/2 --means '[[0, 0], [1, 1]]' "
+                "--covariances '[[[1, 0], [0, 1]], [[2, 1], [1, 2]]]'")
+    p.add_argument("--x", required=True, help="the point: a number (1-D) or a vector such as '[1, 2]'")
     p.add_argument("--weights", required=True, help="mixing weights pi_k, comma-separated, summing to 1")
-    p.add_argument("--means", required=True, help="component means mu_k, comma-separated")
-    p.add_argument("--sds", required=True, help="component standard deviations sigma_k > 0, comma-separated")
+    p.add_argument("--means", required=True, help="component means: numbers '0,1' (1-D) or vectors "
+                                                  "'[[0, 0], [1, 1]]'")
+    p.add_argument("--sds", help="1-D: component standard deviations sigma_k > 0, comma-separated")
+    p.add_argument("--covariances", help="d dimensions: covariances in scikit-learn's shape for --covariance-type, "
+                                         "e.g. '[[[1, 0], [0, 1]], [[2, 1], [1, 2]]]' for full")
+    p.add_argument("--covariance-type", choices=COVARIANCE_TYPES, default="full",
+                   help="the shape of --covariances (default: full)")
     add_output_options(p)
     p.set_defaults(run=_estep)
+
+    p = command_parser(
+        topic, "mstep", help="one M-step worked exactly on data and responsibilities (CSV files)",
+        description="The derived M-step updates evaluated on your data and responsibilities as a hand "
+                    "calculation: N_k, the weights, the weighted sums, the means and the covariances of the "
+                    "chosen type, exact when the CSV holds integers, decimals or fractions. JSON keys: nk, "
+                    "weights, means, covariances (scikit-learn's shapes), and the same under exact.",
+        example="printf '0,0\\n1,0\\n4,4\\n' > X.csv; printf '1,0\\n4/5,1/5\\n0,1\\n' > R.csv\n"
+                "  workedout gmm mstep --data X.csv --resp R.csv --covariance full --format json")
+    p.add_argument("--data", required=True, metavar="X.csv", help="the points, one row each (header optional)")
+    p.add_argument("--resp", required=True, metavar="R.csv",
+                   help="the responsibilities, one row per point, one column per component; rows sum to 1")
+    p.add_argument("--covariance", choices=COVARIANCE_TYPES, default="full",
+                   help="covariance type (default: full)")
+    add_output_options(p)
+    p.set_defaults(run=_mstep)
+
+    p = command_parser(
+        topic, "derive", help="derive the EM updates from the complete-data log-likelihood, every step checked",
+        description="The proof of the EM updates, step by step, as lecture notes: the model, the E-step by "
+                    "Bayes' rule, the M-step for the means, the weights (Lagrange multiplier) and the covariances, "
+                    "the second-order check, the K-means limit and the 1-D case. --check FILE compares a "
+                    "student's updates, written in the answer syntax (see the README), e.g. "
+                    "{\"means\": \"sum(gamma_ik*x_i)/N_k\", \"weights\": \"N_k/N\"}.",
+        example="workedout gmm derive --covariance full --format pdf -o em.pdf")
+    p.add_argument("--covariance", choices=COVARIANCE_TYPES + ["all"], default="all",
+                   help="which covariance derivations to include (default: all)")
+    add_output_options(p)
+    p.set_defaults(run=_derive)
+
+    p = command_parser(
+        topic, "fit", help="fit a Gaussian mixture by EM (the numeric engine) and report it",
+        example="workedout gmm fit iris --k 3 --covariance full --columns petal_length,petal_width "
+                "--plot iris.png")
+    _data_arguments(p)
+    p.add_argument("--k", type=_positive_int("--k"), required=True, help="number of components K")
+    p.add_argument("--covariance", default="full", help="full, tied, diag or spherical (default: full)")
+    p.add_argument("--init", metavar="INIT.json",
+                   help="start EM from these weights, means and covariances (the type's shape)")
+    p.add_argument("--max-iter", type=_positive_int("--max-iter"), default=100)
+    p.add_argument("--tol", type=_positive_float("--tol"), default=1e-3)
+    p.add_argument("--n-init", type=_positive_int("--n-init"), default=1)
+    p.add_argument("--random-state", type=_int("--random-state"), default=0)
+    p.add_argument("--plot", metavar="FIG.png", help="write the picture: 1-D histogram with densities, "
+                                                    "2-D clusters with ellipses and boundaries")
+    add_output_options(p)
+    p.set_defaults(run=_fit)
+
+    p = command_parser(
+        topic, "select", help="BIC/AIC model selection over numbers of components and covariance types",
+        example="workedout gmm select iris --k 1-6 --covariance all --labels species --plot bic.png")
+    _data_arguments(p)
+    p.add_argument("--k", default="1-6", help="numbers of components: a range 1-6 or a list 2,4,8")
+    p.add_argument("--covariance", default="all", help="all, or some of full,tied,diag,spherical")
+    p.add_argument("--labels", metavar="COLUMN", help="column of true classes: adds the adjusted Rand index")
+    p.add_argument("--n-init", type=_positive_int("--n-init"), default=1)
+    p.add_argument("--random-state", type=_int("--random-state"), default=0)
+    p.add_argument("--plot", metavar="FIG.png", help="write BIC and AIC against K, one line per type")
+    add_output_options(p)
+    p.set_defaults(run=_select)
 
 
 def _estep(args) -> int:
     from derivations.gmm import estep
-    return emit(estep(args.x, args.weights, args.means, args.sds), args)
+    return emit(estep(args.x, args.weights, args.means, args.sds, covariances=args.covariances,
+                      covariance_type=args.covariance_type), args)
+
+
+def _mstep(args) -> int:
+    from derivations.gmm import mstep
+    return emit(mstep(args.data, args.resp, args.covariance), args)
+
+
+def _derive(args) -> int:
+    from derivations.gmm import derive
+    return emit(derive(args.covariance), args)
+
+
+def _data_arguments(p) -> None:
+    p.add_argument("data", metavar="DATA", help="a CSV file (header optional) or a built-in data set: iris")
+    p.add_argument("--columns", help="feature columns by name or 0-based index, comma-separated")
+    p.add_argument("--standardize", action="store_true", help="scale each feature to mean 0, variance 1")
+
+
+def _number(kind, name, positive):
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
+        if positive and not value > 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text!r}")
+        return value
+    return parse
+
+
+def _positive_int(name):
+    return _number(int, name, True)
+
+
+def _positive_float(name):
+    return _number(float, name, True)
+
+
+def _int(name):
+    return _number(int, name, False)
+
+
+def _with_plot(args, result, draw) -> int:
+    """Emit the result, then the figure; a failure removes the figure written."""
+    if args.plot and not args.plot.lower().endswith((".png", ".pdf", ".svg")):
+        raise UsageError(f"--plot: {args.plot!r} must end in .png, .pdf or .svg")
+    if args.plot:
+        draw(args.plot)
+    try:
+        return emit(result, args)
+    except BaseException:
+        if args.plot and os.path.exists(args.plot):
+            os.unlink(args.plot)
+        raise
+
+
+def _fit(args) -> int:
+    from derivations.gmm import fit, plot_fit
+    from numerics.io import load_dataset
+    dataset = load_dataset(args.data, columns=args.columns, standardize=args.standardize)
+    result = fit(dataset, k=args.k, covariance=args.covariance, init=args.init, max_iter=args.max_iter,
+                 tol=args.tol, n_init=args.n_init, random_state=args.random_state)
+    return _with_plot(args, result, lambda path: plot_fit(result, dataset, path))
+
+
+def _select(args) -> int:
+    from derivations.gmm import plot_select, select
+    result = select(args.data, k=args.k, covariance=args.covariance, columns=args.columns,
+                    standardize=args.standardize, labels=args.labels, n_init=args.n_init,
+                    random_state=args.random_state)
+    return _with_plot(args, result, lambda path: plot_select(result, path))

@@ -30,7 +30,8 @@ lines as db.txt: 10 <a(abc)(ac)d(cf)>, 20 <(ad)c(bc)(ae)>,
 def register(sub) -> None:
     p = command_parser(
         sub, "prefixspan", help="PrefixSpan worked: frequent 1-sequences, projected databases, extensions, tree",
-        example="workedout prefixspan db.txt --min-support 2 --prefix '<a>'",
+        example="printf '<a(abc)(ac)d(cf)>\\n<(ad)c(bc)(ae)>\\n<(ef)(ab)(df)cb>\\n<eg(af)cbc>\\n' "
+                "| workedout prefixspan - --min-support 2 --prefix '<a>'",
         description=_DESCRIPTION)
     p.add_argument("db", metavar="DB", help="the sequence database: a file, or - for stdin")
     p.add_argument("--min-support", required=True,

@@ -1,0 +1,403 @@
+r"""The E-step worked: responsibilities of one point by Bayes' rule, exactly.
+
+For a point :math:`x` and a mixture
+:math:`p(x) = \sum_k \pi_k \mathcal N(x \mid \mu_k, \sigma_k^2)` (or
+:math:`\mathcal N(x \mid \mu_k, \Sigma_k)` in d dimensions), the
+responsibility of component :math:`k` is the posterior of the latent
+indicator,
+
+.. math::
+
+    \gamma_k(x) = p(z = k \mid x)
+      = \frac{\pi_k \mathcal N(x \mid \mu_k, \sigma_k^2)}
+             {\sum_j \pi_j \mathcal N(x \mid \mu_j, \sigma_j^2)}.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Sequence
+
+import numpy as np
+import sympy as sp
+
+from derivations.exact import parse_number, significant, to_float
+from derivations.markup import Tex
+from derivations.result import Chain, Display, Given, InlineMath, Result, Step, checked, words
+
+__all__ = ["estep", "gaussian_pdf", "gaussian_pdf_nd"]
+
+x_, mu_, sigma_ = sp.Symbol("x", real=True), sp.Symbol("mu", real=True), sp.Symbol("sigma", positive=True)
+
+
+def gaussian_pdf(x, mu, sigma) -> sp.Expr:
+    r"""The 1-D normal density :math:`\frac{1}{\sigma\sqrt{2\pi}} e^{-(x-\mu)^2 / (2\sigma^2)}`."""
+    return sp.exp(-(x - mu) ** 2 / (2 * sigma ** 2)) / (sigma * sp.sqrt(2 * sp.pi))
+
+
+def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
+          covariances=None, covariance_type: str = "full") -> Result:
+    r"""Work the responsibilities of a Gaussian mixture for one point.
+
+    The 1-D form takes ``sds``; the d-dimensional form takes ``covariances``
+    (and then ``x`` is a d-vector and ``means`` K d-vectors).
+
+    Parameters
+    ----------
+    x : number, or sequence of d numbers
+        The point (int, fraction string such as ``"1/2"``, decimal, or SymPy;
+        in d dimensions a list or a string ``"[1, 2]"``).
+    weights : sequence of K numbers
+        Mixing weights :math:`\pi_k > 0`, summing to exactly 1.
+    means : sequence of K numbers, or K x d
+        Component means :math:`\mu_k` (``"[[0, 0], [1, 1]]"`` in d dimensions).
+    sds : sequence of K numbers, optional
+        Component standard deviations :math:`\sigma_k > 0` (1-D form).
+    covariances : array-like, optional
+        Symmetric positive definite covariances in scikit-learn's shape for
+        ``covariance_type``: full (K, d, d), tied (d, d), diag (K, d),
+        spherical (K,) (d-dimensional form; a string such as
+        ``"[[[1, 0], [0, 1]], [[2, 0], [0, 2]]]"`` is read exactly).
+    covariance_type : {'full', 'tied', 'diag', 'spherical'}
+
+    Returns
+    -------
+    Result
+        Steps: Bayes' rule, each density, each numerator, the evidence, each
+        responsibility (exact and to 6 significant digits), their sum. Answer
+        keys: ``responsibilities`` (K), ``densities`` (K), ``weighted_densities``
+        (K), ``evidence``.
+    """
+    if covariances is not None:
+        if sds is not None:
+            raise ValueError("--sds: give either --sds (1-D) or --covariances (d dimensions), not both")
+        return _estep_nd(x, weights, means, covariances, covariance_type)
+    if sds is None:
+        raise ValueError("--sds: missing; give --sds (1-D) or --covariances (d dimensions)")
+    if isinstance(x, str) and x.strip().startswith("["):
+        raise ValueError("--x: a vector needs --covariances (the d-dimensional form); --sds is for 1-D points")
+    x = parse_number(x, what="--x")
+    weights = _numbers(weights, "--weights")
+    means = _numbers(means, "--means")
+    sds = _numbers(sds, "--sds")
+    K = len(weights)
+    for name, seq in (("--means", means), ("--sds", sds)):
+        if len(seq) != K:
+            raise ValueError(f"{name}: {len(seq)} values given, but --weights has {K}; give one per component")
+    for k, w in enumerate(weights):
+        if w <= 0:
+            raise ValueError(f"--weights: item {k + 1} is {w}; mixing weights must be positive")
+    if sum(weights) != 1:
+        raise ValueError(f"--weights: the weights sum to {sum(weights)}, expected exactly 1")
+    for k, s in enumerate(sds):
+        if s <= 0:
+            raise ValueError(f"--sds: item {k + 1} is {s}; a standard deviation must be positive")
+
+    pi = [sp.Symbol(f"pi_{k + 1}") for k in range(K)]
+    gamma = [sp.Symbol(f"gamma_{k + 1}") for k in range(K)]
+    dens = [gaussian_pdf(x, m, s) for m, s in zip(means, sds)]
+    num = [w * d for w, d in zip(weights, dens)]
+    evidence = sp.Add(*num)
+    resp = [_log_odds_form(num, k) for k in range(K)]
+
+    pdf = gaussian_pdf(x_, mu_, sigma_)
+    steps = [
+        Step(Display(InlineMath(
+            Tex(r"\gamma_k(x) = p(z = k \mid x) = \frac{\pi_k\, \mathcal{N}(x \mid \mu_k, \sigma_k^2)}"
+                r"{\sum_{j=1}^{K} \pi_j\, \mathcal{N}(x \mid \mu_j, \sigma_j^2)}"),
+            "gamma_k(x) = p(z=k | x) = pi_k N(x | mu_k, sigma_k^2) / sum_j pi_j N(x | mu_j, sigma_j^2)")),
+            why=words("Bayes' rule: the posterior of the latent component z is prior times likelihood "
+                      "over the evidence, the sum of the same over all components"),
+            label="bayes"),
+        Step(Chain(InlineMath(Tex(r"\mathcal{N}(x \mid \mu, \sigma^2)"), "N(x | mu, sigma^2)"),
+                   [InlineMath(Tex(r"\frac{1}{\sigma\sqrt{2\pi}} \exp\!\left(-\frac{(x - \mu)^2}{2\sigma^2}\right)"),
+                               "1/(sigma sqrt(2 pi)) exp(-(x - mu)^2 / (2 sigma^2))")]),
+             why=words("the normal density"),
+             check=_pdf_normalised(),
+             label="pdf"),
+    ]
+    from scipy.stats import norm
+    for k in range(K):
+        scipy_value = float(weights[k]) * norm.pdf(float(x), float(means[k]), float(sds[k]))
+        steps.append(Step(
+            Chain(InlineMath(Tex(r"\pi_{%d}\, \mathcal{N}(x \mid \mu_{%d}, \sigma_{%d}^2)" % (k + 1, k + 1, k + 1)),
+                             f"pi_{k + 1} N(x | mu_{k + 1}, sigma_{k + 1}^2)"),
+                  [_substituted(weights[k], x, means[k], sds[k]), num[k], sp.Float(significant(num[k]), 6)]),
+            why=words(f"component {k + 1}: substitute ", sp.Eq(x_, x), ", ",
+                      sp.Eq(pi[k], weights[k]), ", ", sp.Eq(sp.Symbol(f"mu_{k + 1}"), means[k]), ", ",
+                      sp.Eq(sp.Symbol(f"sigma_{k + 1}"), sds[k])),
+            check=checked("equals scipy.stats.norm.pdf times the weight to 1e-12 relative",
+                          np.isclose(to_float(num[k]), scipy_value, rtol=1e-12, atol=0)),
+            label=f"numerator_{k + 1}"))
+    steps.append(Step(
+        Chain(InlineMath(Tex(r"p(x) = \sum_{j=1}^{%d} \pi_j\, \mathcal{N}(x \mid \mu_j, \sigma_j^2)" % K),
+                         f"p(x) = sum_j pi_j N(x | mu_j, sigma_j^2)"),
+              [evidence, sp.Float(significant(evidence), 6)]),
+        why=words("the evidence: the sum of the numerators"),
+        check=checked("the sum re-added in floats agrees to 1e-12 relative",
+                      np.isclose(sum(to_float(n) for n in num), to_float(evidence), rtol=1e-12, atol=0)),
+        label="evidence"))
+
+    oracle = _numeric_responsibilities(x, weights, means, sds)
+    for k in range(K):
+        steps.append(Step(
+            Chain(gamma[k], [_over(num[k], evidence), resp[k], sp.Float(significant(resp[k]), 6)]),
+            why=words(f"responsibility of component {k + 1}: numerator over evidence; dividing through "
+                      f"by the numerator gives the log-odds form"),
+            check=checked("symbolically equal to numerator/evidence, and equal to numerics.gmm.e_step "
+                          "(log-space) to 1e-12",
+                          sp.simplify(resp[k] - num[k] / evidence) == 0
+                          and np.isclose(to_float(resp[k]), oracle[k], rtol=1e-12, atol=1e-300)),
+            label=f"gamma_{k + 1}"))
+    total = sp.Add(*gamma)
+    steps.append(Step(
+        Chain(total, [sp.Add(*resp), sp.Integer(1)]),
+        why=words("the responsibilities of a point sum to 1"),
+        check=checked("SymPy simplifies the sum minus 1 to 0", sp.simplify(sp.Add(*resp) - 1) == 0),
+        label="sum"))
+
+    givens = [Given(x_, x)]
+    givens += [Given(sp.Symbol(f"pi_{k + 1}"), weights[k]) for k in range(K)]
+    givens += [Given(sp.Symbol(f"mu_{k + 1}"), means[k]) for k in range(K)]
+    givens += [Given(sp.Symbol(f"sigma_{k + 1}"), sds[k]) for k in range(K)]
+    return Result(
+        kind="gmm.estep",
+        title=f"E-step of a {K}-component 1-D Gaussian mixture by Bayes' rule",
+        givens=givens,
+        steps=steps,
+        answer={"responsibilities": resp, "densities": dens, "weighted_densities": num,
+                "evidence": evidence},
+        sources={"responsibilities": "gamma_1",
+                 **{f"responsibilities[{k}]": f"gamma_{k + 1}" for k in range(K)},
+                 "densities": "pdf", "weighted_densities": "numerator_1",
+                 **{f"weighted_densities[{k}]": f"numerator_{k + 1}" for k in range(K)},
+                 "evidence": "evidence"},
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def _pdf_normalised():
+    """The density integrates to 1 (the same symbolic check for every input: run once)."""
+    pdf = gaussian_pdf(x_, mu_, sigma_)
+    return checked("SymPy integrates it to 1 over the real line",
+                   sp.simplify(sp.integrate(pdf, (x_, -sp.oo, sp.oo)) - 1) == 0)
+
+
+def _numbers(values, what: str) -> list[sp.Rational]:
+    if isinstance(values, str):
+        from derivations.exact import parse_number_list
+        return parse_number_list(values, what=what)
+    return [parse_number(v, what=f"{what} item {i + 1}") for i, v in enumerate(values)]
+
+
+def _log_odds_form(num: list, k: int) -> sp.Expr:
+    """gamma_k as 1 / (1 + sum_j num_j/num_k), or SymPy's simplest form if shorter."""
+    ratios = sp.Add(*[sp.powsimp(sp.simplify(num[j] / num[k]), combine="exp")
+                      for j in range(len(num)) if j != k])
+    log_odds = 1 / (1 + ratios)
+    plain = sp.simplify(num[k] / sp.Add(*num))
+    return plain if sp.count_ops(plain) < sp.count_ops(log_odds) else log_odds
+
+
+def _over(a, b) -> InlineMath:
+    """a / b written as a fraction, unevaluated (SymPy would cancel it)."""
+    return InlineMath(Tex(r"\frac{%s}{%s}" % (sp.latex(a), sp.latex(b))), f"({sp.sstr(a)}) / ({sp.sstr(b)})")
+
+
+def _substituted(w, x, m, s) -> InlineMath:
+    """pi N(x | mu, sigma^2) with the numbers written in, unevaluated."""
+    lx, lw, ls = (sp.latex(v) for v in (x, w, s))
+    lm = sp.latex(m) if m >= 0 else r"\left(%s\right)" % sp.latex(m)
+    ls2 = ls if s.is_integer and s > 0 else r"\left(%s\right)" % ls
+    tex = (r"%s \cdot \frac{1}{%s\sqrt{2\pi}}\, \exp\!\left(-\frac{(%s - %s)^2}{2 \cdot %s^2}\right)"
+           % (lw, ls, lx, lm, ls2))
+    text = f"{w} * 1/({s}*sqrt(2*pi)) * exp(-({x} - {m if m >= 0 else f'({m})'})^2/(2*{s}^2))"
+    return InlineMath(Tex(tex), text)
+
+
+def _numeric_responsibilities(x, weights, means, sds) -> np.ndarray:
+    """The independent oracle: numerics.gmm.e_step with 1-D spherical components."""
+    from numerics.gmm import e_step
+    X = np.array([[float(x)]])
+    _, resp = e_step(X, np.array([float(w) for w in weights]), np.array([[float(m)] for m in means]),
+                     np.array([float(s) ** 2 for s in sds]), "spherical")
+    return resp[0]
+
+
+# ====================================================================== d-dim
+def gaussian_pdf_nd(x: sp.Matrix, mu: sp.Matrix, cov: sp.Matrix) -> sp.Expr:
+    r"""The d-dimensional normal density :math:`(2\pi)^{-d/2}|\Sigma|^{-1/2} e^{-(x-\mu)^\top\Sigma^{-1}(x-\mu)/2}`."""
+    dev = x - mu
+    q = (dev.T * cov.inv() * dev)[0]
+    return sp.exp(-q / 2) / sp.sqrt((2 * sp.pi) ** cov.rows * cov.det())
+
+
+def _array(value, what: str, depth: int) -> list:
+    from derivations.exact import parse_number_array
+    if isinstance(value, str):
+        text = value.strip()
+        if depth == 1 and not text.startswith("["):
+            from derivations.exact import parse_number_list
+            return parse_number_list(text, what=what)
+        return parse_number_array(text, what=what, depth=depth)
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if depth == 0:
+        return parse_number(value, what=what)
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ValueError(f"{what}: expected a list, got {value!r}")
+    out = [_array(v, f"{what} item {i + 1}", depth - 1) for i, v in enumerate(value)]
+    if depth > 1 and len({len(v) for v in out}) > 1:
+        raise ValueError(f"{what}: the rows have different lengths")
+    return out
+
+
+def _row(v: sp.Matrix) -> str:
+    return "[" + ", ".join(sp.sstr(e) for e in v) + "]"
+
+
+def _rows(M: sp.Matrix) -> str:
+    return "[" + ", ".join(_row(M.row(r)) for r in range(M.rows)) + "]"
+
+
+def _full_covariances(covariances, covariance_type: str, K: int, d: int) -> list[sp.Matrix]:
+    shapes = {"full": 3, "tied": 2, "diag": 2, "spherical": 1}
+    if covariance_type not in shapes:
+        raise ValueError(f"--covariance-type: {covariance_type!r} is not a covariance type; expected one of "
+                         "full, tied, diag, spherical")
+    arr = _array(covariances, "--covariances", shapes[covariance_type])
+    expected = {"full": f"{K} matrices of {d} x {d}", "tied": f"one {d} x {d} matrix",
+                "diag": f"{K} lists of {d} variances", "spherical": f"{K} variances"}[covariance_type]
+    def bad():
+        return ValueError(f"--covariances: for covariance type {covariance_type} give {expected} "
+                          f"(scikit-learn's shape), e.g. " + {
+                              "full": "[[[1,0],[0,1]], [[2,0],[0,2]]]", "tied": "[[1,0],[0,1]]",
+                              "diag": "[[1,1], [2,2]]", "spherical": "[1, 2]"}[covariance_type])
+    if covariance_type == "full":
+        if len(arr) != K or any(len(m) != d or any(len(r) != d for r in m) for m in arr):
+            raise bad()
+        mats = [sp.Matrix(m) for m in arr]
+    elif covariance_type == "tied":
+        if len(arr) != d or any(len(r) != d for r in arr):
+            raise bad()
+        mats = [sp.Matrix(arr)] * K
+    elif covariance_type == "diag":
+        if len(arr) != K or any(len(r) != d for r in arr):
+            raise bad()
+        mats = [sp.diag(*r) for r in arr]
+    else:
+        if len(arr) != K:
+            raise bad()
+        mats = [v * sp.eye(d) for v in arr]
+    for k, M in enumerate(mats):
+        where = f"item {k + 1}" if covariance_type != "tied" else "the matrix"
+        if M != M.T:
+            raise ValueError(f"--covariances: {where} is not symmetric; a covariance matrix is symmetric")
+        minors = [M[:m, :m].det() for m in range(1, d + 1)]
+        if any(v <= 0 for v in minors):
+            raise ValueError(f"--covariances: {where} is not positive definite (a leading minor is "
+                             f"{next(v for v in minors if v <= 0)}); a covariance must be positive definite")
+    return mats
+
+
+def _estep_nd(x, weights, means, covariances, covariance_type) -> Result:
+    xv = _array(x, "--x", 1)
+    d = len(xv)
+    weights = _array(weights, "--weights", 1)
+    K = len(weights)
+    mus = _array(means, "--means", 2)
+    if len(mus) != K or any(len(m) != d for m in mus):
+        raise ValueError(f"--means: expected {K} means of {d} coordinates (one per weight, as long as --x), "
+                         f"got {len(mus)} of {len(mus[0]) if mus else 0}")
+    for k, w_ in enumerate(weights):
+        if w_ <= 0:
+            raise ValueError(f"--weights: item {k + 1} is {w_}; mixing weights must be positive")
+    if sum(weights) != 1:
+        raise ValueError(f"--weights: the weights sum to {sum(weights)}, expected exactly 1")
+    covs = _full_covariances(covariances, covariance_type, K, d)
+    X = sp.Matrix(xv)
+    M = [sp.Matrix(m) for m in mus]
+
+    from scipy.stats import multivariate_normal
+    from derivations.gmm._notation import tx
+    B = r"\boldsymbol"
+    steps = [
+        Step(Display(tx(r"\gamma_k(" + B + r"{x}) = p(z = k \mid " + B + r"{x}) = \frac{\pi_k\, \mathcal{N}(" + B +
+                        r"{x} \mid " + B + r"{\mu}_k, " + B + r"{\Sigma}_k)}{\sum_{j=1}^{K} \pi_j\, \mathcal{N}(" + B +
+                        r"{x} \mid " + B + r"{\mu}_j, " + B + r"{\Sigma}_j)}")),
+             why=words("Bayes' rule: the posterior of the latent component is prior times likelihood over the "
+                       "evidence"), label="bayes"),
+        Step(Display(tx(r"\mathcal{N}(" + B + r"{x} \mid " + B + r"{\mu}, " + B + r"{\Sigma}) = \frac{1}{(2\pi)^{d/2}"
+                        r" |" + B + r"{\Sigma}|^{1/2}} \exp\!\Bigl(-\frac{1}{2} (" + B + r"{x} - " + B + r"{\mu})^{"
+                        r"\mathsf T} " + B + r"{\Sigma}^{-1} (" + B + r"{x} - " + B + r"{\mu})\Bigr)")),
+             why=words("the d-dimensional normal density"), label="pdf"),
+    ]
+    dens, num = [], []
+    for k in range(K):
+        dev = X - M[k]
+        inv = covs[k].inv()
+        det = covs[k].det()
+        q = (dev.T * inv * dev)[0]
+        dk = gaussian_pdf_nd(X, M[k], covs[k])
+        nk_ = weights[k] * dk
+        scipy_value = float(weights[k]) * multivariate_normal.pdf(
+            [float(v) for v in xv], [float(v) for v in mus[k]],
+            np.array([[float(v) for v in covs[k].row(r)] for r in range(d)]))
+        steps.append(Step(
+            Chain(tx(r"(" + B + r"{x} - " + B + r"{\mu}_{%d})^{\mathsf T} " % (k + 1) + B + r"{\Sigma}_{%d}^{-1} (" %
+                     (k + 1) + B + r"{x} - " + B + r"{\mu}_{%d})" % (k + 1)),
+                  [InlineMath(Tex(sp.latex(dev.T) + sp.latex(inv) + sp.latex(dev)),
+                              f"{_row(dev)} {_rows(inv)} {_row(dev)}ᵀ"), q],
+                  reasons=[words(tx(r"|" + B + r"{\Sigma}_{%d}| = %s" % (k + 1, sp.latex(det)))), None]),
+            why=words(f"component {k + 1}: the squared Mahalanobis distance of x from its mean"),
+            check=checked("recomputed with the adjugate over the determinant",
+                          sp.simplify(q - (dev.T * covs[k].adjugate() * dev)[0] / det) == 0),
+            label=f"quad_{k + 1}"))
+        steps.append(Step(
+            Chain(tx(r"\pi_{%d}\, \mathcal{N}(" % (k + 1) + B + r"{x} \mid " + B + r"{\mu}_{%d}, " % (k + 1) + B +
+                     r"{\Sigma}_{%d})" % (k + 1)),
+                  [tx(r"%s \cdot \frac{1}{\sqrt{(2\pi)^{%d} \cdot %s}} \exp\!\Bigl(-\frac{1}{2} \cdot %s\Bigr)"
+                      % (sp.latex(weights[k]), d, sp.latex(det), sp.latex(q))), nk_, sp.Float(significant(nk_), 6)]),
+            why=words(f"component {k + 1}: weight times density"),
+            check=checked("equals scipy.stats.multivariate_normal.pdf times the weight to 1e-12 relative",
+                          np.isclose(to_float(nk_), scipy_value, rtol=1e-12, atol=0)),
+            label=f"numerator_{k + 1}"))
+        dens.append(dk)
+        num.append(nk_)
+    evidence = sp.Add(*num)
+    steps.append(Step(
+        Chain(tx(r"p(" + B + r"{x}) = \sum_{j=1}^{%d} \pi_j\, \mathcal{N}(" % K + B + r"{x} \mid " + B + r"{\mu}_j, " +
+                 B + r"{\Sigma}_j)"), [evidence, sp.Float(significant(evidence), 6)]),
+        why=words("the evidence: the sum of the numerators"),
+        check=checked("the sum re-added in floats agrees to 1e-12 relative",
+                      np.isclose(sum(to_float(v) for v in num), to_float(evidence), rtol=1e-12, atol=0)),
+        label="evidence"))
+    from numerics.gmm import e_step
+    _, oracle = e_step(np.array([[float(v) for v in xv]]), np.array([float(w_) for w_ in weights]),
+                       np.array([[float(v) for v in m] for m in mus]),
+                       np.array([[[float(v) for v in C.row(r)] for r in range(d)] for C in covs]), "full")
+    resp = [_log_odds_form(num, k) for k in range(K)]
+    gamma = [sp.Symbol(f"gamma_{k + 1}") for k in range(K)]
+    for k in range(K):
+        steps.append(Step(
+            Chain(gamma[k], [_over(num[k], evidence), resp[k], sp.Float(significant(resp[k]), 6)]),
+            why=words(f"responsibility of component {k + 1}: numerator over evidence"),
+            check=checked("symbolically equal to numerator/evidence, and equal to numerics.gmm.e_step (log-space) "
+                          "to 1e-12", sp.simplify(resp[k] - num[k] / evidence) == 0
+                          and np.isclose(to_float(resp[k]), oracle[0][k], rtol=1e-12, atol=1e-300)),
+            label=f"gamma_{k + 1}"))
+    steps.append(Step(Chain(sp.Add(*gamma), [sp.Add(*resp), sp.Integer(1)]),
+                      why=words("the responsibilities of a point sum to 1"),
+                      check=checked("SymPy simplifies the sum minus 1 to 0", sp.simplify(sp.Add(*resp) - 1) == 0),
+                      label="sum"))
+    givens = [Given(tx(r"\boldsymbol{x}"), tuple(xv))]
+    givens += [Given(sp.Symbol(f"pi_{k + 1}"), weights[k]) for k in range(K)]
+    givens += [Given(tx(r"\boldsymbol{\mu}_{%d}" % (k + 1)), tuple(mus[k])) for k in range(K)]
+    givens += [Given(tx(r"\boldsymbol{\Sigma}_{%d}" % (k + 1)), covs[k]) for k in range(K)]
+    return Result(
+        kind="gmm.estep",
+        title=f"E-step of a {K}-component Gaussian mixture in {d} dimensions by Bayes' rule",
+        givens=givens, steps=steps,
+        answer={"responsibilities": resp, "densities": dens, "weighted_densities": num, "evidence": evidence},
+        sources={"responsibilities": "gamma_1", **{f"responsibilities[{k}]": f"gamma_{k + 1}" for k in range(K)},
+                 "densities": "pdf", "weighted_densities": "numerator_1",
+                 **{f"weighted_densities[{k}]": f"numerator_{k + 1}" for k in range(K)}, "evidence": "evidence"})

@@ -1,0 +1,523 @@
+r"""The M-step worked on numbers: the derived updates evaluated as a hand calculation.
+
+Given data :math:`x_1, \dots, x_n \in \mathbb R^d` and responsibilities
+:math:`\gamma_{ik}` (rows summing to 1), :func:`mstep` works
+
+.. math::
+
+    N_k = \sum_i \gamma_{ik}, \quad \pi_k = \frac{N_k}{N}, \quad
+    \mu_k = \frac{1}{N_k} \sum_i \gamma_{ik} x_i,
+
+and the covariance update of the chosen type (full, tied, diag, spherical,
+as derived by :func:`derivations.gmm.derive`), exactly when the inputs are
+exact, each quantity a step checked against an independent recomputation and
+the final result against :func:`numerics.gmm.m_step`.
+"""
+from __future__ import annotations
+
+import math
+import os
+from fractions import Fraction
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import sympy as sp
+
+from derivations.exact import parse_number, significant, to_float
+from derivations.gmm._notation import tx
+from derivations.gmm._syntax import CANONICAL, Instance, evaluate_update
+from derivations.result import Chain, Given, Prose, Result, Section, Step, Table, checked, words
+
+__all__ = ["mstep", "read_matrix_exact", "COVARIANCE_TYPES"]
+
+COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+MAX_TABLE_ROWS = 12   # per-point tables are shown up to this many points
+ROW_SUM_TOLERANCE = sp.Rational(1, 10 ** 9)
+
+
+def mstep(data, resp, covariance: str = "full") -> Result:
+    r"""Work one M-step of a Gaussian mixture on numbers, exactly.
+
+    Parameters
+    ----------
+    data : path or array-like of shape (n_samples, n_features)
+        The points :math:`x_i`: a CSV file (header optional; integers,
+        decimals and fractions such as ``3/4`` are read exactly) or rows of
+        numbers (ints, fraction strings, decimals, SymPy rationals).
+    resp : path or array-like of shape (n_samples, n_components)
+        The responsibilities :math:`\gamma_{ik}`: non-negative, each row
+        summing to 1 (exactly, or within 1e-9 for rounded decimals).
+    covariance : {'full', 'tied', 'diag', 'spherical'}
+
+    Returns
+    -------
+    Result
+        Answer keys: ``nk`` (K), ``weights`` (K), ``means`` (K x d),
+        ``covariances`` in scikit-learn's shape for the type: full (K, d, d),
+        tied (d, d), diag (K, d), spherical (K,). Exact values are SymPy
+        rationals (JSON: floats, and strings under ``exact``).
+
+    Raises
+    ------
+    ValueError
+        Naming ``--data`` or ``--resp``: a non-numeric cell (row and
+        column), mismatched shapes, a negative responsibility, a row not
+        summing to 1, or a component with :math:`N_k = 0`.
+    """
+    if covariance not in COVARIANCE_TYPES:
+        raise ValueError(f"--covariance: {covariance!r} is not a covariance type; expected one of "
+                         f"{', '.join(COVARIANCE_TYPES)}")
+    X = read_matrix_exact(data, "--data")
+    R = read_matrix_exact(resp, "--resp")
+    n, K = len(X), len(R[0])
+    if len(R) != n:
+        raise ValueError(f"--resp: {len(R)} rows, but --data has {n} points; give one row of responsibilities "
+                         "per data point")
+    notes = _validate_resp(R)
+    nk = [sum((R[p][q] for p in range(n)), sp.Integer(0)) for q in range(K)]
+    for q, v in enumerate(nk):
+        if v == 0:
+            raise ValueError(f"--resp: component {q + 1} has N_{q + 1} = 0: no point has any responsibility for it, "
+                             "so its mean and covariance would be 0/0 and the M-step is undefined; drop the "
+                             "component or re-initialise it")
+    return _Worked(X, R, covariance, notes).result()
+
+
+def read_matrix_exact(source, what: str) -> list[list[sp.Rational]]:
+    """Rows of exact numbers from a CSV file (via :func:`numerics.io.read_csv`) or a nested sequence."""
+    if isinstance(source, (str, os.PathLike)) and not isinstance(source, sp.Basic):
+        from numerics.io import read_csv
+        path = Path(source)
+        if not path.is_file():
+            raise ValueError(f"{what}: cannot read {str(path)!r}: no such file")
+        try:
+            table = read_csv(path)
+        except ValueError as exc:
+            raise ValueError(f"{what}: {exc}") from None
+        except OSError as exc:
+            raise ValueError(f"{what}: cannot read {str(path)!r}: {exc.strerror}") from None
+        names = table.column_names()
+        if table.header is not None:
+            from numerics.io import is_number
+            numeric = [c for c, name in enumerate(table.header) if is_number(name)]
+            if numeric:
+                c = next(c for c, name in enumerate(table.header) if not is_number(name))
+                raise ValueError(f"{what}: {path.name}: row 1 mixes numbers and text (column {c + 1}: "
+                                 f"{table.header[c]!r}): if it is a header, name every column; if it is data, "
+                                 f"{table.header[c]!r} is not a number")
+        rows = []
+        for cells, line in zip(table.rows, table.row_numbers):
+            row = []
+            for c, cell in enumerate(cells):
+                try:
+                    row.append(parse_number(cell, what="x"))
+                except ValueError:
+                    col = f"column {c + 1}" + (f" ({names[c]})" if table.header else "")
+                    raise ValueError(f"{what}: {path.name}: row {line}, {col}: {cell!r} is not a number; expected "
+                                     "an integer, a decimal or a fraction such as 3/4") from None
+            rows.append(row)
+        if not rows:
+            raise ValueError(f"{what}: {path.name}: no data rows")
+        return rows
+    if isinstance(source, np.ndarray):
+        source = source.tolist()
+    if not isinstance(source, Sequence) or isinstance(source, str) or not source:
+        raise ValueError(f"{what}: expected a CSV file or rows of numbers, got {source!r}")
+    rows = []
+    width = None
+    for r_, row in enumerate(source):
+        if isinstance(row, (str, bytes)) or not isinstance(row, (Sequence, np.ndarray)):
+            raise ValueError(f"{what}: row {r_ + 1} is {row!r}; expected a list of numbers")
+        vals = [parse_number(v, what=f"{what} row {r_ + 1}, column {c + 1}") for c, v in enumerate(row)]
+        if width is None:
+            width = len(vals)
+        if len(vals) != width or width == 0:
+            raise ValueError(f"{what}: row {r_ + 1} has {len(vals)} values, row 1 has {width}; rows must match")
+        rows.append(vals)
+    return rows
+
+
+def _validate_resp(R) -> list[str]:
+    notes = []
+    rounded = []
+    for p, row in enumerate(R):
+        for q, v in enumerate(row):
+            if v < 0:
+                raise ValueError(f"--resp: row {p + 1}, column {q + 1} is {v}; responsibilities are probabilities "
+                                 "and must be non-negative")
+        total = sum(row, sp.Integer(0))
+        if total != 1:
+            if abs(total - 1) > ROW_SUM_TOLERANCE:
+                raise ValueError(f"--resp: row {p + 1} sums to {total} (≈ {significant(total)}), expected 1: each "
+                                 "point's responsibilities are a probability distribution over the components")
+            rounded.append(p + 1)
+    if rounded:
+        shown = ", ".join(map(str, rounded[:8])) + (", ..." if len(rounded) > 8 else "")
+        notes.append(f"Rows {shown} of the responsibilities sum to 1 only to within 1e-9 (rounded decimals); "
+                     "N is taken as the sum of the N_k, as numerics.gmm.m_step does.")
+    return notes
+
+
+# ------------------------------------------------------------------ the work
+def _vec(v) -> sp.Matrix:
+    return sp.Matrix(v)
+
+
+def _tuple_tex(values):
+    from derivations.result import InlineMath
+    from derivations.markup import Tex
+    return InlineMath(Tex(r"\left(" + r",\ ".join(sp.latex(v) for v in values) + r"\right)"),
+                      "(" + ", ".join(sp.sstr(v) for v in values) + ")")
+
+
+def _mat(M: sp.MatrixBase):
+    """A rational matrix as a hand calculation writes it: the common denominator in front."""
+    from derivations.result import InlineMath
+    from derivations.markup import Tex
+    den = math.lcm(*[int(sp.Rational(v).q) for v in M]) if len(M) else 1
+    ints = M * den
+    body = r"\begin{pmatrix} " + r" \\ ".join(" & ".join(sp.latex(v) for v in ints.row(r))
+                                              for r in range(M.rows)) + r" \end{pmatrix}"
+    text = "[" + ", ".join("[" + ", ".join(sp.sstr(v) for v in ints.row(r)) + "]" for r in range(M.rows)) + "]"
+    if den == 1:
+        return InlineMath(Tex(body), text)
+    return InlineMath(Tex(r"\frac{1}{%d} %s" % (den, body)), f"{text}/{den}")
+
+
+def _q(v) -> str:
+    """LaTeX of a number written inline (3/4 rather than a stacked fraction), for use inside fractions."""
+    v = sp.Rational(v)
+    return str(v) if v.is_Integer else f"{v.p}/{v.q}"
+
+
+def _cellq(v):
+    """A table cell holding a number: fractions in display style, with room around them."""
+    from derivations.gmm._notation import cell
+    v = sp.Rational(v)
+    return v if v.is_Integer else cell(v)
+
+
+def _short_decimal(value) -> bool:
+    """True when the exact value prints exactly in at most 6 significant digits (2.75, -0.125, 3)."""
+    value = sp.Rational(value)
+    return f"{float(value):.6g}" == str(float(value)) and sp.Rational(str(float(value))) == value
+
+
+def _chain(lhs, links: list, value, why, label, check):
+    """lhs = links... = value, with '≈ decimal' beside the value when it is not a short decimal."""
+    if isinstance(value, sp.MatrixBase):
+        short = all(_short_decimal(v) for v in value)
+        M = value.applyfunc(lambda v: sp.Float(significant(v), 6))
+        from derivations.result import InlineMath
+        from derivations.markup import Tex
+        approx = InlineMath(Tex(sp.latex(M, mat_delim="(")), "[" + ", ".join(
+            "[" + ", ".join(significant(v) for v in value.row(r)) + "]" for r in range(value.rows)) + "]")
+    elif isinstance(value, list):
+        short = all(_short_decimal(v) for v in value)
+        approx = _tuple_tex([sp.Float(significant(v), 6) for v in value])
+        approx = type(approx)(approx.tex, "(" + ", ".join(significant(v) for v in value) + ")")
+    else:
+        short = _short_decimal(value)
+        approx = None
+        if not short:
+            return Step(Chain(lhs, links + [value, sp.Float(significant(value), 6)]), why=why, check=check,
+                        label=label)
+    rhs = links + [_tuple_tex(value) if isinstance(value, list) else
+                   _mat(value) if isinstance(value, sp.MatrixBase) else value]
+    reasons = None if short else [None] * (len(rhs) - 1) + [words("≈ ", approx)]
+    return Step(Chain(lhs, rhs, reasons=reasons), why=why, check=check, label=label)
+
+
+class _Worked:
+    def __init__(self, X, R, covariance, notes):
+        self.X = [_vec(row) for row in X]
+        self.R = sp.Matrix(R)
+        self.type = covariance
+        self.n, self.d, self.K = len(X), len(X[0]), len(R[0])
+        self.steps: list = []
+        self.notes = list(notes)
+        self.small = self.n <= MAX_TABLE_ROWS
+        if not self.small:
+            self.notes.append(f"Per-point terms are not written out ({self.n} points > {MAX_TABLE_ROWS}); "
+                              "every sum is still computed exactly and checked.")
+        self.Xf = np.array([[float(v) for v in row] for row in X])
+        self.Rf = np.array([[float(v) for v in row] for row in R])
+        self.oracle = None
+
+    def step(self, statement, why, label, check=None):
+        self.steps.append(Step(statement, why=why, check=check, label=label))
+
+    def numeric(self):
+        if self.oracle is None:
+            from numerics.gmm import m_step
+            self.oracle = m_step(self.Xf, self.Rf, self.type)
+        return self.oracle
+
+    # ------------------------------------------------------------------
+    def result(self) -> Result:
+        n, d, K = self.n, self.d, self.K
+        if self.small:
+            header = [tx("i")] + [tx(f"x_{{i{j + 1}}}") for j in range(d)] + \
+                     [tx(rf"\gamma_{{i{q + 1}}}") for q in range(K)]
+            rows = [[p + 1] + [_cellq(v) for v in self.X[p]] + [_cellq(v) for v in self.R.row(p)]
+                    for p in range(n)]
+            self.steps.append(Section("The data and the responsibilities"))
+            self.step(Table(header, rows, align="c" * len(header)),
+                      words(f"{n} points in {d} dimension{'s' if d > 1 else ''}, {K} components; each row of "
+                            "responsibilities sums to 1"), "data",
+                      checked("the responsibilities were validated on input: non-negative, rows summing to 1",
+                              all(v >= 0 for v in self.R) and
+                              all(abs(sum(self.R.row(p)) - 1) <= ROW_SUM_TOLERANCE for p in range(n))))
+        self.effective_numbers()
+        self.weights()
+        self.means()
+        getattr(self, f"cov_{self.type}")()
+        self.final_check()
+        answer = {"nk": self.nk, "weights": self.pi, "means": [list(m) for m in self.mu],
+                  "covariances": self.cov_answer}
+        sources = {"nk": "nk_1", **{f"nk[{q}]": f"nk_{q + 1}" for q in range(K)},
+                   "weights": "pi_1", **{f"weights[{q}]": f"pi_{q + 1}" for q in range(K)},
+                   "means": "mu_1", **{f"means[{q}]": f"mu_{q + 1}" for q in range(K)},
+                   "covariances": self.cov_source,
+                   **({f"covariances[{q}]": f"cov_{q + 1}" for q in range(K)} if self.type != "tied" else {})}
+        givens = [Given("n", n, "points"), Given("d", d, "dimensions"), Given("K", K, "components"),
+                  Given("covariance type", self.type)]
+        return Result(kind="gmm.mstep",
+                      title=f"M-step of a {K}-component Gaussian mixture ({self.type} covariances), worked exactly",
+                      givens=givens, steps=self.steps, answer=answer, sources=sources, notes=self.notes,
+                      intro=words("The updates derived by workedout gmm derive, evaluated on the data and "
+                                  "responsibilities below: first the effective numbers of points, then the "
+                                  "weights, the means and the covariances (which use the new means)."))
+
+    def effective_numbers(self):
+        self.steps.append(Section("Effective numbers of points", words(tx(r"N_k = \sum_{i=1}^{n} \gamma_{ik}"))))
+        self.nk = []
+        for q in range(self.K):
+            col = list(self.R.col(q))
+            value = sum(col, sp.Integer(0))
+            terms = [tx(" + ".join(_paren(v) for v in col))] if self.small and self.n > 1 else []
+            recomputed = sum((Fraction(int(v.p), int(v.q)) for v in col), Fraction(0))
+            self.steps.append(_chain(tx(f"N_{q + 1}"), terms, value,
+                                     words(f"component {q + 1}: add its column of responsibilities"), f"nk_{q + 1}",
+                                     checked("re-added with Python fractions",
+                                             sp.Rational(recomputed.numerator, recomputed.denominator) == value)))
+            self.nk.append(value)
+        self.N = sum(self.nk, sp.Integer(0))
+        self.step(Chain(tx(r"N = \sum_{k=1}^{K} N_k"), [tx(" + ".join(_paren(v) for v in self.nk)), self.N]),
+                  words("the total; it is ", tx("n"), " when every row sums to 1"), "N",
+                  checked("equals the sum of all responsibilities", self.N == sum(self.R, sp.Integer(0))))
+
+    def weights(self):
+        self.steps.append(Section("Mixing weights", words(tx(r"\pi_k = N_k / N"))))
+        self.pi = []
+        w_num = self.numeric()[0]
+        for q in range(self.K):
+            value = self.nk[q] / self.N
+            self.steps.append(_chain(tx(rf"\pi_{q + 1}"),
+                                     [tx(r"\frac{%s}{%s}" % (_q(self.nk[q]), _q(self.N)))], value,
+                                     words(f"component {q + 1}"), f"pi_{q + 1}",
+                                     checked("equals numerics.gmm.m_step's weight to 1e-9",
+                                             np.isclose(to_float(value), w_num[q], rtol=1e-9, atol=1e-15))))
+            self.pi.append(value)
+
+    def means(self):
+        self.steps.append(Section("Means", words(tx(r"\boldsymbol{\mu}_k = \frac{1}{N_k} \sum_{i=1}^{n} \gamma_{ik}"
+                                                   r" \boldsymbol{x}_i"))))
+        self.mu = []
+        m_num = self.numeric()[1]
+        for q in range(self.K):
+            weighted = sp.zeros(self.d, 1)
+            for p in range(self.n):
+                weighted += self.R[p, q] * self.X[p]
+            terms = []
+            if self.small:
+                terms = [tx(" + ".join(_paren(self.R[p, q]) + " " + _tuple_tex(self.X[p]).tex for p in range(self.n)))]
+            self.step(Chain(tx(rf"\sum_{{i=1}}^{{n}} \gamma_{{i{q + 1}}} \boldsymbol{{x}}_i"),
+                            terms + [_tuple_tex(list(weighted))]),
+                      words(f"the weighted sum of the points for component {q + 1}"), f"wsum_{q + 1}",
+                      checked("recomputed coordinate by coordinate with Python fractions",
+                              all(_frac_sum(self.R[p, q] * self.X[p][j] for p in range(self.n)) == weighted[j]
+                                  for j in range(self.d))))
+            mean = weighted / self.nk[q]
+            self.steps.append(_chain(tx(rf"\boldsymbol{{\mu}}_{q + 1}"),
+                                     [tx(r"\frac{1}{%s} %s" % (_q(self.nk[q]), _tuple_tex(list(weighted)).tex))],
+                                     list(mean), words("divide by ", tx(f"N_{q + 1}")), f"mu_{q + 1}",
+                                     checked("equals numerics.gmm.m_step's mean to 1e-9",
+                                             np.allclose([to_float(v) for v in mean], m_num[q], rtol=1e-9,
+                                                         atol=1e-12))))
+            self.mu.append(mean)
+
+    # -------------------------------------------------------------- covariances
+    def _deviations(self, q):
+        return [self.X[p] - self.mu[q] for p in range(self.n)]
+
+    def _scatter_steps(self, q, divide_by=None, label_prefix="scatter"):
+        devs = self._deviations(q)
+        S = sp.zeros(self.d, self.d)
+        for p in range(self.n):
+            S += self.R[p, q] * devs[p] * devs[p].T
+        if self.small:
+            header = [tx("i"), tx(rf"\gamma_{{i{q + 1}}}"), tx(rf"\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1}"),
+                      tx(rf"\gamma_{{i{q + 1}}} (\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1})"
+                         rf"(\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1})^{{\mathsf T}}")]
+            rows = [[p + 1, _cellq(self.R[p, q]), _tuple_tex(list(devs[p])),
+                     _mat(self.R[p, q] * devs[p] * devs[p].T)] for p in range(self.n)]
+            self.step(Table(header, rows, align="cccc"),
+                      words(f"component {q + 1}: the deviations from the new mean and their weighted outer products"),
+                      f"{label_prefix}_terms_{q + 1}",
+                      checked("each outer product recomputed entry by entry with Python fractions",
+                              all(_frac_sum([self.R[p, q] * devs[p][a] * devs[p][b]]) ==
+                                  (self.R[p, q] * devs[p] * devs[p].T)[a, b]
+                                  for p in range(self.n) for a in range(self.d) for b in range(self.d))))
+        self.step(Chain(tx(rf"\boldsymbol{{S}}_{q + 1} = \sum_{{i=1}}^{{n}} \gamma_{{i{q + 1}}} (\boldsymbol{{x}}_i - "
+                           rf"\boldsymbol{{\mu}}_{q + 1})(\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1})^{{\mathsf T}}"),
+                        [_mat(S)]),
+                  words(f"the weighted scatter of component {q + 1}: the sum of the outer products"),
+                  f"{label_prefix}_{q + 1}",
+                  checked("recomputed entry by entry with Python fractions",
+                          all(_frac_sum(self.R[p, q] * devs[p][a] * devs[p][b] for p in range(self.n)) == S[a, b]
+                              for a in range(self.d) for b in range(self.d))))
+        return S
+
+    def cov_full(self):
+        self.steps.append(Section("Covariances (full)", words(
+            tx(r"\boldsymbol{\Sigma}_k = \frac{1}{N_k} \sum_{i=1}^{n} \gamma_{ik} (\boldsymbol{x}_i - \boldsymbol{\mu}_k)"
+               r"(\boldsymbol{x}_i - \boldsymbol{\mu}_k)^{\mathsf T}"), " with the new means")))
+        c_num = self.numeric()[2]
+        self.cov = []
+        for q in range(self.K):
+            S = self._scatter_steps(q)
+            cov = S / self.nk[q]
+            self.steps.append(_chain(tx(rf"\boldsymbol{{\Sigma}}_{q + 1}"),
+                                     [tx(r"\frac{1}{%s} \boldsymbol{S}_{%d}" % (_q(self.nk[q]), q + 1))], cov,
+                                     words("divide by ", tx(f"N_{q + 1}")), f"cov_{q + 1}",
+                                     checked("equals numerics.gmm.m_step's covariance to 1e-9",
+                                             np.allclose(_floats(cov), c_num[q], rtol=1e-9, atol=1e-12))))
+            self.cov.append(cov)
+        self.cov_answer = [cov.tolist() for cov in self.cov]
+        self.cov_source = "cov_1"
+        self._singular_note()
+
+    def cov_tied(self):
+        self.steps.append(Section("Covariance (tied)", words(
+            tx(r"\boldsymbol{\Sigma} = \frac{1}{N} \sum_{k=1}^{K} \sum_{i=1}^{n} \gamma_{ik} (\boldsymbol{x}_i - "
+               r"\boldsymbol{\mu}_k)(\boldsymbol{x}_i - \boldsymbol{\mu}_k)^{\mathsf T}"),
+            ": the scatter of every component, pooled")))
+        scatters = [self._scatter_steps(q) for q in range(self.K)]
+        total = sp.zeros(self.d, self.d)
+        for S in scatters:
+            total += S
+        cov = total / self.N
+        c_num = self.numeric()[2]
+        self.steps.append(_chain(tx(r"\boldsymbol{\Sigma}"),
+                                 [tx(r"\frac{1}{%s} \left(%s\right)" % (_q(self.N), " + ".join(
+                                     rf"\boldsymbol{{S}}_{q + 1}" for q in range(self.K))))], cov,
+                                 words("pool the scatters and divide by ", tx("N")), "cov",
+                                 checked("equals numerics.gmm.m_step's tied covariance to 1e-9",
+                                         np.allclose(_floats(cov), c_num, rtol=1e-9, atol=1e-12))))
+        self.cov = [cov]
+        self.cov_answer = cov.tolist()
+        self.cov_source = "cov"
+        self._singular_note()
+
+    def cov_diag(self):
+        self.steps.append(Section("Variances (diag)", words(
+            tx(r"\sigma^2_{kj} = \frac{1}{N_k} \sum_{i=1}^{n} \gamma_{ik} (x_{ij} - \mu_{kj})^2"),
+            " with the new means")))
+        c_num = self.numeric()[2]
+        self.cov = []
+        for q in range(self.K):
+            devs = self._deviations(q)
+            sums = [sum((self.R[p, q] * devs[p][j] ** 2 for p in range(self.n)), sp.Integer(0))
+                    for j in range(self.d)]
+            if self.small:
+                header = [tx("i"), tx(rf"\gamma_{{i{q + 1}}}")] + \
+                         [tx(rf"\gamma_{{i{q + 1}}}(x_{{i{j + 1}}} - \mu_{{{q + 1}{j + 1}}})^2") for j in range(self.d)]
+                vals = [[self.R[p, q] * devs[p][j] ** 2 for j in range(self.d)] for p in range(self.n)]
+                rows = [[p + 1, _cellq(self.R[p, q])] + [_cellq(v) for v in vals[p]] for p in range(self.n)]
+                rows.append(["sum", _cellq(self.nk[q])] + [_cellq(v) for v in sums])
+                self.step(Table(header, rows, align="c" * len(header)),
+                          words(f"component {q + 1}: weighted squared deviations, coordinate by coordinate"),
+                          f"sq_{q + 1}", checked("each column re-added with Python fractions",
+                                                 all(_frac_sum(v[j] for v in vals) == sums[j]
+                                                     for j in range(self.d))))
+            var = [v / self.nk[q] for v in sums]
+            self.steps.append(_chain(tx(rf"(\sigma^2_{{{q + 1}j}})_{{j=1}}^{{{self.d}}}"),
+                                     [tx(r"\frac{1}{%s} %s" % (_q(self.nk[q]), _tuple_tex(sums).tex))], var,
+                                     words("divide the column sums by ", tx(f"N_{q + 1}")), f"cov_{q + 1}",
+                                     checked("equals numerics.gmm.m_step's variances to 1e-9",
+                                             np.allclose([to_float(v) for v in var], c_num[q], rtol=1e-9,
+                                                         atol=1e-12))))
+            self.cov.append(var)
+        self.cov_answer = [list(v) for v in self.cov]
+        self.cov_source = "cov_1"
+
+    def cov_spherical(self):
+        self.steps.append(Section("Variances (spherical)", words(
+            tx(r"\sigma^2_k = \frac{1}{d N_k} \sum_{i=1}^{n} \gamma_{ik} \|\boldsymbol{x}_i - \boldsymbol{\mu}_k\|^2"),
+            " with the new means")))
+        c_num = self.numeric()[2]
+        self.cov = []
+        for q in range(self.K):
+            devs = self._deviations(q)
+            sq = [(devs[p].T * devs[p])[0] for p in range(self.n)]
+            total = sum((self.R[p, q] * sq[p] for p in range(self.n)), sp.Integer(0))
+            if self.small:
+                header = [tx("i"), tx(rf"\gamma_{{i{q + 1}}}"), tx(rf"\|\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1}\|^2"),
+                          tx(rf"\gamma_{{i{q + 1}}} \|\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1}\|^2")]
+                rows = [[p + 1, _cellq(self.R[p, q]), _cellq(sq[p]), _cellq(self.R[p, q] * sq[p])]
+                        for p in range(self.n)]
+                rows.append(["sum", _cellq(self.nk[q]), "", _cellq(total)])
+                self.step(Table(header, rows, align="cccc"),
+                          words(f"component {q + 1}: weighted squared distances to the new mean"), f"sq_{q + 1}",
+                          checked("the last column re-added with Python fractions",
+                                  _frac_sum(self.R[p, q] * sq[p] for p in range(self.n)) == total))
+            var = total / (self.d * self.nk[q])
+            self.steps.append(_chain(tx(rf"\sigma^2_{{{q + 1}}}"),
+                                     [tx(r"\frac{%s}{%d \cdot %s}" % (_q(total), self.d, _q(self.nk[q])))],
+                                     var, words("divide by ", tx(f"d N_{q + 1}")), f"cov_{q + 1}",
+                                     checked("equals numerics.gmm.m_step's variance to 1e-9",
+                                             np.isclose(to_float(var), c_num[q], rtol=1e-9, atol=1e-12))))
+            self.cov.append(var)
+        self.cov_answer = list(self.cov)
+        self.cov_source = "cov_1"
+
+    def _singular_note(self):
+        for q, cov in enumerate(self.cov):
+            if cov.det() == 0:
+                which = "The tied covariance" if self.type == "tied" else f"Sigma_{q + 1}"
+                self.notes.append(f"{which} is singular (determinant 0): the M-step is well defined, but the next "
+                                  "E-step's density is not; scikit-learn adds reg_covar to the diagonal.")
+
+    def final_check(self):
+        """The derived updates (derive's answer, evaluated) give the same numbers."""
+        inst = Instance(self.X, self.R)
+        means = evaluate_update("means", CANONICAL["means"], inst)
+        covs = evaluate_update(self.type, CANONICAL[self.type], inst, means=means)
+        weights = evaluate_update("weights", CANONICAL["weights"], inst)
+        same = lambda a, b: (sp.Matrix(a) == sp.Matrix(b)) if isinstance(a, (sp.MatrixBase, list)) else a == b
+        ok = all(same(a, b) for a, b in zip(means, self.mu)) and all(same(a, b) for a, b in zip(covs, self.cov)) \
+            and all(same(a, b) for a, b in zip(weights, self.pi))
+        self.step(Prose(words("The same numbers come out of the general updates derived by workedout gmm derive, "
+                              "evaluated exactly on these data.")),
+                  words("cross-check with the derivation"), "derived",
+                  checked("the answer of workedout gmm derive (means, weights, " + self.type + " covariances), "
+                          "evaluated exactly on these data, equals every value above", ok))
+
+
+def _paren(v) -> str:
+    s = sp.latex(v)
+    return r"\left(%s\right)" % s if (v < 0) else s
+
+
+def _frac_sum(values) -> sp.Rational:
+    total = Fraction(0)
+    for v in values:
+        v = sp.Rational(v)
+        total += Fraction(int(v.p), int(v.q))
+    return sp.Rational(total.numerator, total.denominator)
+
+
+def _floats(M) -> np.ndarray:
+    return np.array([[to_float(v) for v in M.row(r)] for r in range(M.rows)])

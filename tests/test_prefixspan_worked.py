@@ -192,7 +192,9 @@ def test_cli_empty_database_is_valid(run_cli, tmp_path):
 
 def test_cli_help_has_example():
     out = subprocess.run([sys.executable, "-m", "derivations", "prefixspan", "--help"], capture_output=True, text=True, check=True).stdout
-    assert "example:\n  workedout prefixspan db.txt --min-support 2" in out
+    example = out.split("example:")[1].strip()
+    assert example.startswith("printf '<a(abc)(ac)d(cf)>")  # the paper's database, piped in
+    assert "| workedout prefixspan - --min-support 2 --prefix '<a>'" in example
 
 
 def test_pdf_writes_item_names_literally(tmp_path):

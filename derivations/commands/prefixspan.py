@@ -22,9 +22,8 @@ DB is a file, or - for stdin, in one of three forms:
   SPMF: 1 -1 1 2 3 -1 -2   (-1 ends an itemset, -2 the sequence)
   JSON: [[["a"], ["a", "b", "c"]], [["a", "d"], ["c"]]]
 
-The example below works the PrefixSpan paper's database (save those four
-lines as db.txt: 10 <a(abc)(ac)d(cf)>, 20 <(ad)c(bc)(ae)>,
-30 <(ef)(ab)(df)cb>, 40 <eg(af)cbc>)."""
+The example below pipes in the PrefixSpan paper's database (its four
+sequences 10-40) and projects it on <a>."""
 
 
 def register(sub) -> None:

@@ -50,9 +50,16 @@ matrix product over the data instead of :math:`K`.
 :class:`GaussianMixture` follows scikit-learn's names, defaults and order of
 operations exactly (initial responsibilities, M-step, then E/M until the mean
 log-likelihood changes by less than ``tol``), so that, started from the same
-parameters, it reproduces scikit-learn's fit to rounding. The data are
-processed in blocks of rows that fit in cache, with one matrix product across
-all components where the maths allows it.
+parameters, it reproduces scikit-learn's fit to rounding.
+
+Speed: the E-step either runs compiled per-row loops (numba; exact centred
+distances, no temporaries) when the work per row is small, or sends blocks of
+rows through one matrix product across all components (BLAS) when it is
+large; log-sum-exp, normalisation and :math:`N_k` are one compiled pass that
+exponentiates each entry once; the first M-step statistics are gathered during
+the E-step, and the centred scatter is one more compiled pass (or blocks
+through BLAS for many features). Temporaries are bounded by the block size, so
+peak memory stays below scikit-learn's.
 """
 from __future__ import annotations
 
@@ -942,7 +949,7 @@ class GaussianMixture:
 
 _LOG_2PI = math.log(2.0 * math.pi)
 _EPS = np.finfo(np.float64).eps
-_CHUNK_BYTES = 1 << 21   # rows per block chosen so the widest block temporary is about this size
+_CHUNK_BYTES = 1 << 24   # rows per block chosen so the widest block temporary is about this size
 
 
 def _stderr_is_terminal() -> bool:
@@ -1103,22 +1110,20 @@ def _e_pass(X, weights, means, prec_chol, ops, resp_out, *, stats, log_norm_out=
     nk = np.zeros(K)
     sums = np.zeros((K, d))
     log_norm = np.empty(n) if log_norm_out is None else log_norm_out
-    if _use_kernels(ops, K, d):                  # small rows: two compiled passes, no temporaries
+    if _use_kernels(ops, K, d):                  # small rows: compiled passes, no temporaries
         ops.maha_kernel(X, ref, means, prec_chol, resp_out)
         _normalise_block(resp_out, const, log_norm, nk)
-        if stats:
-            _shifted_sums_kernel(X, ref, resp_out, sums)
     else:                                        # wide rows: blocks through BLAS
         ctx = ops.prepare(means - ref, prec_chol)
         step = _block_rows(n, ops.width(K, d))
         for start in range(0, n, step):
             stop = min(start + step, n)
-            Xs = X[start:stop] - ref
             R = resp_out[start:stop]
-            ops.maha(Xs, ctx, R)                 # R <- squared Mahalanobis distances
+            ops.maha(X[start:stop] - ref, ctx, R)     # R <- squared Mahalanobis distances
             _normalise_block(R, const, log_norm[start:stop], nk)
-            if stats:
-                sums += R.T @ Xs
+    if stats:
+        # compiled rather than R.T @ X: a thin product whose threaded BLAS stalls when cores are busy
+        _shifted_sums_kernel(X, ref, resp_out, sums)
     total = float(np.sum(log_norm))
     if not math.isfinite(total):
         i = int(np.argmax(~np.isfinite(log_norm)))
@@ -1557,21 +1562,42 @@ def _diag_scatter_kernel(X, R, means, out):  # pragma: no cover - compiled
 
 @numba.njit(cache=True, nogil=True)
 def _full_scatter_kernel(X, R, means, out):  # pragma: no cover - compiled
-    """out[k] += sum_n R[n, k] (x_n - mu_k)(x_n - mu_k)^T."""
+    """out[k] += sum_n R[n, k] (x_n - mu_k)(x_n - mu_k)^T, four rows at a time (a rank-4 update
+    per pass over the d x d accumulator, whose inner loop vectorises)."""
     n, d = X.shape
     K = means.shape[0]
-    t = np.empty(d)
-    for i in range(n):
-        for k in range(K):
+    T = np.empty((4, d))
+    W = np.empty((4, d))
+    for k in range(K):
+        acc = np.zeros((d, d))
+        i = 0
+        while i + 4 <= n:
+            for q in range(4):
+                r = R[i + q, k]
+                for a in range(d):
+                    t = X[i + q, a] - means[k, a]
+                    T[q, a] = t
+                    W[q, a] = r * t
+            for a in range(d):
+                w0 = W[0, a]
+                w1 = W[1, a]
+                w2 = W[2, a]
+                w3 = W[3, a]
+                for b in range(d):
+                    acc[a, b] += w0 * T[0, b] + w1 * T[1, b] + w2 * T[2, b] + w3 * T[3, b]
+            i += 4
+        while i < n:
             r = R[i, k]
-            if r == 0.0:
-                continue
             for a in range(d):
-                t[a] = X[i, a] - means[k, a]
+                T[0, a] = X[i, a] - means[k, a]
             for a in range(d):
-                ra = r * t[a]
-                for b in range(d):             # the whole square: the inner loop vectorises
-                    out[k, a, b] += ra * t[b]
+                ra = r * T[0, a]
+                for b in range(d):
+                    acc[a, b] += ra * T[0, b]
+            i += 1
+        for a in range(d):
+            for b in range(d):
+                out[k, a, b] += acc[a, b]
 
 
 @numba.njit(cache=True, nogil=True)

@@ -142,6 +142,25 @@ def test_m_step_matches_sklearn(ctype, reg, path):
     assert rel(cov, sk_cov) < 1e-10
 
 
+def test_m_step_with_unnormalised_and_empty_rows(path):
+    """Rows of resp need not sum to 1 (hard or partial assignments, unassigned samples)."""
+    rng = np.random.default_rng(17)
+    X = rng.normal(size=(30, 3))
+    resp = rng.random((30, 4))
+    resp[:5] = 0.0
+    resp[5:10] *= 3.0
+    nk = resp.sum(axis=0) + 10 * np.finfo(float).eps
+    mu = resp.T @ X / nk[:, None]
+    S = np.stack([(resp[:, k, None] * (X - mu[k])).T @ (X - mu[k]) for k in range(4)])
+    expected = {"full": S / nk[:, None, None], "tied": S.sum(axis=0) / nk.sum(),
+                "diag": np.stack([np.diag(S[k]) for k in range(4)]) / nk[:, None],
+                "spherical": np.array([np.trace(S[k]) / 3 for k in range(4)]) / nk}
+    for ctype in TYPES:
+        weights, means, cov = m_step(X, resp, ctype)
+        assert rel(means, mu) < 1e-13 and rel(weights, nk / nk.sum()) < 1e-14
+        np.testing.assert_allclose(cov, expected[ctype], rtol=1e-12, atol=1e-15)
+
+
 @pytest.mark.parametrize("ctype", TYPES)
 def test_m_step_far_from_origin_is_exact_where_sklearn_is_not(ctype, path):
     """Data offset by 1e8 with variances 1-4: our centred estimates against exact rationals."""
@@ -205,9 +224,15 @@ def mixture_data(draw):
 
 
 @SETTINGS
-@given(data=mixture_data(), ctype=st.sampled_from(TYPES),
-       init=st.sampled_from(["random", "kmeans", "random_from_data"]))
+@given(data=mixture_data(), ctype=st.sampled_from(TYPES), init=st.sampled_from(["random", "kmeans"]))
 def test_log_likelihood_never_decreases(data, ctype, init):
+    """EM's law, with reg_covar=0 so that each M-step maximises exactly.
+
+    Runs where a component collapses onto one sample (variance at rounding level, the
+    likelihood unbounded) are set aside: there every implementation's rounding is
+    amplified by a precision of 1e15 and no ordering survives ('random_from_data'
+    starts exactly there).
+    """
     X, K, seed = data
     model = GaussianMixture(K, covariance_type=ctype, init_params=init, reg_covar=0.0, tol=0.0, max_iter=25,
                             random_state=seed)
@@ -218,6 +243,8 @@ def test_log_likelihood_never_decreases(data, ctype, init):
     except ValueError as exc:            # a component collapsed onto too few points: no covariance
         assert "reg_covar" in str(exc)
         assume(False)
+    full = gmm._ops(ctype).to_full(model.covariances_, K, X.shape[1])
+    assume(np.linalg.eigvalsh(full).min() > 1e-8 * X.var())
     ll = np.array(model.lower_bounds_)
     assert np.all(np.isfinite(ll))
     assert np.all(np.diff(ll) >= -1e-9 * np.abs(ll[1:]).clip(1.0))

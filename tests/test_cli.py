@@ -9,10 +9,11 @@ import pytest
 ESTEP = ["gmm", "estep", "--x", "2", "--weights", "1/2,1/2", "--means", "0,1", "--sds", "1,1"]
 
 
-def test_version_and_help_show_examples(run_cli):
+def test_version_and_help_show_examples(run_cli, capsys):
     from derivations import __version__
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as exc:
         run_cli("--version")
+    assert exc.value.code == 0 and capsys.readouterr().out.strip() == f"workedout {__version__}"
     for argv in ([], ["gmm"], ["gmm", "estep"], ["demo"]):
         with pytest.raises(SystemExit) as exc:
             run_cli(*argv, "--help")

@@ -99,7 +99,6 @@ def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
     evidence = sp.Add(*num)
     resp = [_log_odds_form(num, k) for k in range(K)]
 
-    pdf = gaussian_pdf(x_, mu_, sigma_)
     steps = [
         Step(Display(InlineMath(
             Tex(r"\gamma_k(x) = p(z = k \mid x) = \frac{\pi_k\, \mathcal{N}(x \mid \mu_k, \sigma_k^2)}"
@@ -130,7 +129,7 @@ def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
             label=f"numerator_{k + 1}"))
     steps.append(Step(
         Chain(InlineMath(Tex(r"p(x) = \sum_{j=1}^{%d} \pi_j\, \mathcal{N}(x \mid \mu_j, \sigma_j^2)" % K),
-                         f"p(x) = sum_j pi_j N(x | mu_j, sigma_j^2)"),
+                         "p(x) = sum_j pi_j N(x | mu_j, sigma_j^2)"),
               [evidence, sp.Float(significant(evidence), 6)]),
         why=words("the evidence: the sum of the numerators"),
         check=checked("the sum re-added in floats agrees to 1e-12 relative",

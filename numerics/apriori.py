@@ -65,6 +65,7 @@ from typing import Hashable, Iterable, Mapping, Sequence
 import numpy as np
 from numba import njit
 
+from numerics._kernels import sort_unique_runs
 from numerics.thresholds import resolve_min_support
 from numerics.transactions import TransactionDatabase
 
@@ -373,7 +374,7 @@ def encode(transactions) -> EncodedDatabase:
     items, codes = _item_codes(flat)
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(lengths, out=indptr[1:])
-    indptr, codes = _sort_unique_rows(indptr, codes)
+    indptr, codes = sort_unique_runs(indptr, codes)
     return EncodedDatabase(items, indptr, codes)
 
 
@@ -470,30 +471,6 @@ def _apriori_codes(db: EncodedDatabase, s: int, max_len: int | None) -> list[tup
         L, counts = _next_level(L, bits, s)
         k += 1
     return out
-
-
-@njit(cache=True)
-def _sort_unique_rows(indptr, codes):
-    """Sort each row's codes (insertion sort: rows are short) and drop repeats."""
-    n = len(indptr) - 1
-    out = np.empty(len(codes), np.int32)
-    out_ptr = np.zeros(n + 1, np.int64)
-    pos = 0
-    for r in range(n):
-        start = pos
-        for p in range(indptr[r], indptr[r + 1]):
-            c = codes[p]
-            j = pos
-            while j > start and out[j - 1] > c:
-                j -= 1
-            if j > start and out[j - 1] == c:
-                continue
-            for q in range(pos, j, -1):
-                out[q] = out[q - 1]
-            out[j] = c
-            pos += 1
-        out_ptr[r + 1] = pos
-    return out_ptr, out[:pos].copy()
 
 
 @njit(cache=True)

@@ -54,6 +54,7 @@ from typing import Hashable, Iterable
 import numba
 import numpy as np
 
+from numerics._kernels import sort_unique_runs
 from numerics.seqdb import SequenceDatabase, from_sequences, sort_items
 from numerics.thresholds import resolve_min_support
 
@@ -299,7 +300,10 @@ class _Encoded:
             lookup = {x: i for i, x in enumerate(names)}
             codes = np.fromiter(map(lookup.__getitem__, flat), dtype=np.int32, count=len(flat))
         if len(iset_len) and iset_len.max() > 1:
-            codes, iset_len = _normalise_itemsets(codes, iset_len)
+            offsets = np.zeros(len(iset_len) + 1, np.int64)
+            np.cumsum(iset_len, out=offsets[1:])
+            offsets, codes = sort_unique_runs(offsets, codes)
+            iset_len = np.diff(offsets).astype(iset_len.dtype)
         self.raw = (codes, iset_len, seq_len)
         self.raw_names = names
         self.item_support = _item_support(codes, self.raw[1], self.raw[2], len(names))
@@ -376,31 +380,6 @@ def _flatten(sequences):
 
 
 # ==================================================================== kernels
-@numba.njit(cache=True)
-def _normalise_itemsets(codes, iset_len):
-    """Sort each itemset's codes and drop repeats (insertion sort: itemsets are short)."""
-    out = np.empty_like(codes)
-    new_len = np.empty_like(iset_len)
-    p = 0
-    w = 0
-    for a in range(len(iset_len)):
-        begin = w
-        for r in range(iset_len[a]):
-            x = codes[p + r]
-            k = w
-            while k > begin and out[k - 1] > x:
-                k -= 1
-            if k > begin and out[k - 1] == x:
-                continue
-            for m in range(w, k, -1):
-                out[m] = out[m - 1]
-            out[k] = x
-            w += 1
-        new_len[a] = w - begin
-        p += iset_len[a]
-    return out[:w], new_len
-
-
 @numba.njit(cache=True)
 def _item_support(codes, iset_len, seq_len, n_items):
     count = np.zeros(n_items, dtype=np.int64)

@@ -218,6 +218,14 @@ class TextPrinter(_Printer):
         return "\n".join(lines)
 
 
+def _display_latex(d: Display, equals: str) -> str:
+    """The maths of a Display; an equation's sides joined by ``equals`` (``&=`` to align)."""
+    obj = d.expr
+    if isinstance(obj, sp.Eq):
+        return f"{math_latex(obj.lhs)} {equals} {math_latex(obj.rhs)}"
+    return math_latex(obj)
+
+
 def _link_relations(c: Chain, table: dict) -> list[str]:
     """The relation before each link: a decimal (sp.Float) after exact '=' is '≈'."""
     return [table["\\approx"] if c.rel == "=" and isinstance(r, sp.Float) else table[c.rel]
@@ -308,10 +316,7 @@ class LatexPrinter(_Printer):
         return self.words(p.parts)
 
     def _print_Display(self, d: Display) -> str:
-        obj = d.expr
-        body = (f"{math_latex(obj.lhs)} &= {math_latex(obj.rhs)}" if isinstance(obj, sp.Eq)
-                else math_latex(obj))
-        return "\\begin{align}\n  %s %s\n\\end{align}" % (body, self._tag())
+        return "\\begin{align}\n  %s %s\n\\end{align}" % (_display_latex(d, "&="), self._tag())
 
     def _print_Chain(self, c: Chain) -> str:
         rels = _link_relations(c, _LATEX_RELATIONS)
@@ -465,10 +470,7 @@ class MarkdownPrinter(_Printer):
         return self.words(p.parts)
 
     def _print_Display(self, d: Display) -> str:
-        obj = d.expr
-        body = (f"{math_latex(obj.lhs)} = {math_latex(obj.rhs)}" if isinstance(obj, sp.Eq)
-                else math_latex(obj))
-        return f"$$\n{body} \\tag{{{self._n}}}\n$$"
+        return f"$$\n{_display_latex(d, '=')} \\tag{{{self._n}}}\n$$"
 
     def _print_Chain(self, c: Chain) -> str:
         rels = _link_relations(c, _LATEX_RELATIONS)

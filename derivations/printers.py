@@ -226,6 +226,18 @@ def _display_latex(d: Display, equals: str) -> str:
     return math_latex(obj)
 
 
+def _chain_lines(c: Chain, reason_text) -> list[str]:
+    """A Chain's ``align``/``aligned`` lines (``lhs &= a``, ``&= b``, ...), each link's
+    reason, rendered by ``reason_text``, in a ``&& \\text{...}`` column."""
+    rels = _link_relations(c, _LATEX_RELATIONS)
+    lines = [f"{math_latex(c.lhs)} &{rels[0]} {math_latex(c.rhs[0])}"]
+    lines += [f"&{rel} {math_latex(r)}" for rel, r in zip(rels[1:], c.rhs[1:])]
+    if c.reasons:
+        lines = [line + (r" && \text{%s}" % reason_text(why) if why else "")
+                 for line, why in zip(lines, c.reasons)]
+    return lines
+
+
 def _link_relations(c: Chain, table: dict) -> list[str]:
     """The relation before each link: a decimal (sp.Float) after exact '=' is '≈'."""
     return [table["\\approx"] if c.rel == "=" and isinstance(r, sp.Float) else table[c.rel]
@@ -319,12 +331,7 @@ class LatexPrinter(_Printer):
         return "\\begin{align}\n  %s %s\n\\end{align}" % (_display_latex(d, "&="), self._tag())
 
     def _print_Chain(self, c: Chain) -> str:
-        rels = _link_relations(c, _LATEX_RELATIONS)
-        lines = [f"{math_latex(c.lhs)} &{rels[0]} {math_latex(c.rhs[0])}"]
-        lines += [f"&{rel} {math_latex(r)}" for rel, r in zip(rels[1:], c.rhs[1:])]
-        if c.reasons:
-            lines = [line + (r" && \text{%s}" % self.words(why) if why else "")
-                     for line, why in zip(lines, c.reasons)]
+        lines = _chain_lines(c, self.words)
         lines = [line + r" \notag" for line in lines[:-1]] + [lines[-1] + " " + self._tag()]
         return "\\begin{align}\n  " + " \\\\\n  ".join(lines) + "\n\\end{align}"
 
@@ -473,12 +480,7 @@ class MarkdownPrinter(_Printer):
         return f"$$\n{_display_latex(d, '=')} \\tag{{{self._n}}}\n$$"
 
     def _print_Chain(self, c: Chain) -> str:
-        rels = _link_relations(c, _LATEX_RELATIONS)
-        lines = [f"{math_latex(c.lhs)} &{rels[0]} {math_latex(c.rhs[0])}"]
-        lines += [f"&{rel} {math_latex(r)}" for rel, r in zip(rels[1:], c.rhs[1:])]
-        if c.reasons:
-            lines = [line + (r" && \text{%s}" % self._math_text_words(why) if why else "")
-                     for line, why in zip(lines, c.reasons)]
+        lines = _chain_lines(c, self._math_text_words)
         return "$$\n\\begin{aligned}\n" + " \\\\\n".join(lines) + f"\n\\end{{aligned}} \\tag{{{self._n}}}\n$$"
 
     def _math_text_words(self, parts) -> str:

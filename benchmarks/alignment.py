@@ -52,7 +52,7 @@ def _scoring(kind: str) -> dict:
 
 
 def prepare_ours(task: str, kind: str, n: int, seed: int = 0):
-    from numerics import alignment
+    from workedout.numerics import alignment
     a, b = _sequences(n, DNA if kind == "dna" else AMINO, seed)
     s = _scoring(kind)
     kw = dict(gap_open=s["gap_open"], gap_extend=s["gap_extend"])

@@ -176,13 +176,13 @@ def _verified(workload: str, tool: str, run, normalise, *, write: bool = False):
 # ============================================================ workloads
 def _setup(kind: str, support: str, scale: float):
     db = _data(kind, scale)
-    from numerics.thresholds import resolve_min_support
+    from workedout.numerics.thresholds import resolve_min_support
     count = resolve_min_support(support, len(db))
     return db, count
 
 
 def prepare_workedout(workload: str, kind: str, support: str, scale: float = 1.0, algorithm: str = "apriori"):
-    from numerics.apriori import frequent_itemsets
+    from workedout.numerics.apriori import frequent_itemsets
     db, count = _setup(kind, support, scale)
     return _verified(workload, "workedout", lambda: frequent_itemsets(db, count, algorithm=algorithm),
                      lambda r: r.items(), write=algorithm == "apriori")

@@ -47,8 +47,8 @@ def environment() -> str:
 
 def _accuracy_line() -> str:
     """Test accuracy of the default digits CNN after 20 epochs (the issue's target: >= 97%)."""
-    from numerics.cnn import build_cnn, train
-    from numerics.images import digits_data
+    from workedout.numerics.cnn import build_cnn, train
+    from workedout.numerics.images import digits_data
     d = digits_data(0.2, 0).standardized()
     model = build_cnn(d.input_shape, d.n_classes, random_state=0)
     h = train(model, d.X_train, d.y_train, d.X_test, d.y_test, epochs=20, batch_size=64, lr=1e-3,
@@ -96,7 +96,7 @@ def _limit_blas(threads: int):
 
 
 def prepare_conv_ours(shape, threads):
-    from numerics.convolution import conv2d, conv2d_backward
+    from workedout.numerics.convolution import conv2d, conv2d_backward
     limiter = _limit_blas(threads)  # kept alive for the process's lifetime
     x, w, b, dy, p = _conv_data(shape)
 
@@ -123,12 +123,12 @@ def prepare_conv_torch(shape, threads):
 
 # --------------------------------------------------------------------- CNN
 def _digits():
-    from numerics.images import digits_data
+    from workedout.numerics.images import digits_data
     return digits_data(0.2, 0).standardized()
 
 
 def prepare_cnn_ours(threads):
-    from numerics.cnn import build_cnn, train
+    from workedout.numerics.cnn import build_cnn, train
     d = _digits()
     model = build_cnn(d.input_shape, d.n_classes, random_state=0)
     epoch = [0]

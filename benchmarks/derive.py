@@ -62,7 +62,7 @@ def environment() -> str:
 
 def prepare_cli(covariance: str = "all", fmt: str = "text"):
     """A fresh ``python -m derivations gmm derive`` process per run."""
-    argv = [sys.executable, "-m", "derivations", "gmm", "derive", "--covariance", covariance, "--format", fmt]
+    argv = [sys.executable, "-m", "workedout", "gmm", "derive", "--covariance", covariance, "--format", fmt]
 
     def run():
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
@@ -71,7 +71,7 @@ def prepare_cli(covariance: str = "all", fmt: str = "text"):
 
 def prepare_derive(covariance: str = "all"):
     """The derivation in process, without the per-process memo (every check runs each time)."""
-    from derivations.gmm import _derive
+    from workedout.derivations.gmm import _derive
     types = tuple(_derive.COVARIANCE_TYPES) if covariance == "all" else (covariance,)
     _derive._build(types)  # warm the imports (numerics, numba's cache) outside the timing
 
@@ -85,8 +85,8 @@ def prepare_derive(covariance: str = "all"):
 
 
 def _memos():
-    from derivations import matrix_calculus
-    from derivations.gmm import _derive, _estep, _explicit
+    from workedout.derivations import matrix_calculus
+    from workedout.derivations.gmm import _derive, _estep, _explicit
     return [matrix_calculus._prove_in, _explicit.explicit, _derive._explicit_scalar_Q, _derive._explicit_scalar_dQ,
             _estep._pdf_normalised]
 
@@ -95,8 +95,8 @@ def prepare_mstep(covariance: str = "full"):
     """The worked M-step on iris with seeded responsibilities (exact rationals)."""
     import numpy as np
     import sympy as sp
-    from derivations.gmm import mstep
-    from numerics.io import load_dataset
+    from workedout.derivations.gmm import mstep
+    from workedout.numerics.io import load_dataset
     X = load_dataset("iris").X
     rng = np.random.default_rng(0)
     raw = rng.integers(1, 10, size=(len(X), 3))

@@ -47,7 +47,7 @@ def _prepare(cls, n, d, k, covariance_type, n_iter, seed):
 
 
 def prepare_ours(n: int, d: int, k: int, covariance_type: str, n_iter: int, seed: int = 0):
-    from numerics.gmm import GaussianMixture
+    from workedout.numerics.gmm import GaussianMixture
     return _prepare(GaussianMixture, n, d, k, covariance_type, n_iter, seed)
 
 

@@ -94,7 +94,7 @@ def _count(n: int, fraction: float) -> int:
 
 
 def _ours(db, count) -> dict:
-    from numerics.prefixspan import prefixspan
+    from workedout.numerics.prefixspan import prefixspan
     return dict(prefixspan(db, count))
 
 
@@ -121,7 +121,7 @@ def _verified(work, convert, ours: dict, tool: str):
 
 # ---------------------------------------------------------------- the tools
 def prepare_ours(kind, n, length, items, fraction):
-    from numerics.prefixspan import prefixspan
+    from workedout.numerics.prefixspan import prefixspan
     prefixspan([[[1], [2]], [[1, 2]]], 1)  # load the compiled kernels
     db = make_database(kind, n, length, items)
     count = _count(n, fraction)

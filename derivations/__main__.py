@@ -1,6 +1,6 @@
-"""``python -m derivations`` is the ``workedout`` command."""
+"""``python -m workedout.derivations`` is the ``workedout`` command (as is ``python -m workedout``)."""
 import sys
 
-from derivations.cli import main
+from .cli import main
 
 sys.exit(main())

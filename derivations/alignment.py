@@ -48,12 +48,12 @@ from types import SimpleNamespace
 import numpy as np
 import sympy as sp
 
-from derivations.exact import parse_number
-from derivations.markup import Tex, escape_latex
-from derivations.result import (CheckReport, Chain, Discrepancy, Display, Given, Grid, GridCell, InlineMath,
+from .exact import parse_number
+from .markup import Tex, escape_latex
+from .result import (CheckReport, Chain, Discrepancy, Display, Given, Grid, GridCell, InlineMath,
                                 Result, Section, Step, Table, checked, load_answer, words)
-from numerics import alignment as engine
-from numerics.seqio import SubstitutionMatrix, load_matrix
+from ..numerics import alignment as engine
+from ..numerics.seqio import SubstitutionMatrix, load_matrix
 
 __all__ = ["align", "AlignmentResult", "MAX_TABLE", "MAX_LISTING_CELLS", "MODE_NAMES", "demo_examples"]
 
@@ -605,7 +605,7 @@ class AlignmentResult(Result):
 
     def _discrepancy(self, location, expected, given, reason, explanation="") -> Discrepancy:
         src = self.source_step(location)
-        from derivations.printers import TextPrinter
+        from .printers import TextPrinter
         why = TextPrinter().words(src[1].why) if src else ""
         shown = given if isinstance(given, str) else _json_text(given)
         return Discrepancy(location, expected, shown, reason, src[0] if src else None, why, explanation)
@@ -644,7 +644,7 @@ def _load_student(answer) -> dict:
 def _read_table_csv(path: Path) -> list:
     """A DP table from a CSV file (the project's CSV reader): numbers, ``-inf`` for minus infinity;
     a header row and a first column of letters, if present, are skipped."""
-    from numerics.io import is_number, read_csv
+    from ..numerics.io import is_number, read_csv
     try:
         table = read_csv(path, header=False)
     except (OSError, ValueError) as exc:
@@ -1431,5 +1431,5 @@ EXAMPLES = [
 
 def demo_examples() -> list:
     """The course's alignment examples for ``workedout demo``."""
-    from derivations.demo import Example
+    from .demo import Example
     return [Example(name, (lambda a=a, b=b, kw=kw: align(a, b, **kw))) for name, a, b, kw, _ in EXAMPLES]

@@ -33,12 +33,12 @@ from typing import Sequence
 
 import sympy as sp
 
-from derivations.exact import parse_number, significant
-from derivations.markup import Tex
-from derivations.result import (Chain, Display, Given, InlineMath, Result, Section, Step, Table, Unordered,
+from .exact import parse_number, significant
+from .markup import Tex
+from .result import (Chain, Display, Given, InlineMath, Result, Section, Step, Table, Unordered,
                                 checked, words)
-from numerics.thresholds import resolve_min_support
-from numerics.transactions import TransactionDatabase, from_transactions
+from ..numerics.thresholds import resolve_min_support
+from ..numerics.transactions import TransactionDatabase, from_transactions
 
 __all__ = ["apriori", "parse_rule", "sweep_figure", "demo_examples", "ALL_ELECTRONICS",
            "TABLE_ROW_LIMIT"]
@@ -102,7 +102,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
     sweep_values = _sweep_values(sweep)
     asked = [parse_rule(r, db.items, what=f"--rule {i + 1}") for i, r in enumerate(rules or [])]
 
-    from numerics import apriori as numeric
+    from ..numerics import apriori as numeric
     trace = numeric.apriori_levels(db, s, max_len=max_len)
     fp = numeric.frequent_itemsets(db, s, max_len=max_len, algorithm="fpgrowth")
     bitset = numeric.frequent_itemsets(db, s, max_len=max_len, algorithm="apriori")
@@ -550,8 +550,8 @@ def sweep_figure(result: Result, path, *, title: str | None = None) -> None:
     rows = result.answer.get("sweep")
     if not rows:
         raise ValueError("--plot: needs --sweep (the minimum supports to plot)")
-    from numerics.apriori_plots import plot_sweep
-    from numerics.figures import save_figure
+    from ..numerics.apriori_plots import plot_sweep
+    from ..numerics.figures import save_figure
     fig = plot_sweep([r["min_support_count"] for r in rows], [r["n_frequent"] for r in rows],
                      result.answer["n_transactions"], labels=[r["min_support"] for r in rows], title=title)
     save_figure(fig, path)
@@ -764,7 +764,7 @@ _UNORDERED = {
 # ---------------------------------------------------------------------- demo
 def demo_examples() -> list:
     """The course's examples for ``workedout demo``: the AllElectronics table and its sweep figure."""
-    from derivations.demo import Example, Figure
+    from .demo import Example, Figure
 
     def textbook() -> Result:
         return apriori(ALL_ELECTRONICS, 2, min_confidence="0.7", sweep="1,2,3,4,5",

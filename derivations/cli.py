@@ -18,15 +18,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from derivations import __version__
-from derivations.printers import FORMATS
+from . import __version__
+from .printers import FORMATS
 
 __all__ = ["main", "build_parser", "add_output_options", "emit", "write_atomic", "command_parser", "topic_group", "UsageError",
            "Parser"]
 
-COMMAND_MODULES = ["derivations.commands.gmm", "derivations.commands.demo", "derivations.commands.prefixspan",
-                   "derivations.commands.apriori", "derivations.commands.convolution",
-                   "derivations.commands.align"]
+COMMAND_MODULES = ["workedout.derivations.commands.gmm", "workedout.derivations.commands.demo", "workedout.derivations.commands.prefixspan",
+                   "workedout.derivations.commands.apriori", "workedout.derivations.commands.convolution",
+                   "workedout.derivations.commands.align"]
 
 
 class UsageError(ValueError):
@@ -129,7 +129,7 @@ def _umask() -> int:
 
 
 def main(argv=None) -> int:
-    from derivations.pdf import CompileError
+    from .pdf import CompileError
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -33,9 +33,9 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
-from derivations.exact import parse_number, parse_number_array, parse_number_list
-from derivations.markup import Tex
-from derivations.result import (Chain, Display, Given, InlineMath, Prose, Result, Section, Step, Table,
+from .exact import parse_number, parse_number_array, parse_number_list
+from .markup import Tex
+from .result import (Chain, Display, Given, InlineMath, Prose, Result, Section, Step, Table,
                                 checked, words)
 
 __all__ = ["convolve", "backprop", "train_cnn", "sweep_cnn", "read_array", "parse_pair",
@@ -108,7 +108,7 @@ def _bracketed(value) -> str:
 def _read_csv_matrix(path: Path, what: str, depth) -> list:
     if 2 not in depth:
         raise ValueError(f"{what}: a CSV file holds one matrix; give a JSON file for {depth[0]}-D arrays")
-    from numerics.io import read_csv
+    from ..numerics.io import read_csv
     try:
         table = read_csv(path, header=False)
     except ValueError as exc:
@@ -421,7 +421,7 @@ class _Work:
                     label="flip")
 
     def size_step(self, axis, n, k, p, s, out) -> Step:
-        from numerics.convolution import output_size
+        from ..numerics.convolution import output_size
         sym = "H" if axis == "rows" else "W"
         tex_general = r"\left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1"
         filled = r"\left\lfloor \frac{%d + 2 \cdot %d - %d}{%d} \right\rfloor + 1" % (n, p, k, s)
@@ -507,7 +507,7 @@ class _Work:
 
     # --- matrix forms -------------------------------------------------------------
     def im2col_step(self, P, Y) -> Step:
-        from numerics.convolution import im2col
+        from ..numerics.convolution import im2col
         C_out = self.C_out
         Wm = np.array([[self.Kf[o, c, u, v] for c in range(self.C) for u in range(self.kh) for v in range(self.kw)]
                        for o in range(C_out)], dtype=object)
@@ -737,7 +737,7 @@ def _toeplitz_exact(Kf, Hp, Wp, sh, sw, OH, OW) -> np.ndarray:
 def _numeric_oracles(X, K, b, stride, padding, flip):
     """conv2d (im2col + GEMM) and scipy.signal.correlate2d/convolve2d, both float64."""
     from scipy.signal import convolve2d, correlate2d
-    from numerics.convolution import conv2d
+    from ..numerics.convolution import conv2d
     x = np.array(X, dtype=float)
     k = np.array(K, dtype=float)
     kf = k[:, :, ::-1, ::-1] if flip else k
@@ -941,7 +941,7 @@ def _rot180(A: sp.Matrix) -> sp.Matrix:
 
 
 def _conv_backprop_steps(X, K, G, b_value, answer, sources) -> list:
-    from numerics.convolution import conv2d_backward
+    from ..numerics.convolution import conv2d_backward
     H, W = X.shape
     kh, kw = K.shape
     OH, OW = H - kh + 1, W - kw + 1
@@ -1035,7 +1035,7 @@ def _plain_products(terms) -> InlineMath:
 
 
 def _relu_steps(answer, sources) -> list:
-    from numerics.convolution import relu_backward
+    from ..numerics.convolution import relu_backward
     z = sp.Symbol("z", real=True)
     zs = [sp.Integer(-2), sp.Integer(0), sp.Integer(3)]
     gs = [sp.Integer(5), sp.Integer(6), sp.Integer(7)]
@@ -1068,7 +1068,7 @@ def _relu_steps(answer, sources) -> list:
 
 
 def _maxpool_steps(answer, sources) -> list:
-    from numerics.convolution import maxpool2d, maxpool2d_backward
+    from ..numerics.convolution import maxpool2d, maxpool2d_backward
     Xv = [[1, 3, 2, 2], [4, 2, 0, 1], [5, 5, 1, 0], [0, 1, 2, 3]]
     Gv = [[1, 2], [3, 4]]
     X = np.array([[sp.Integer(v) for v in row] for row in Xv], dtype=object)
@@ -1126,7 +1126,7 @@ def _maxpool_steps(answer, sources) -> list:
 
 
 def _softmax_steps(answer, sources) -> list:
-    from numerics.convolution import softmax_cross_entropy
+    from ..numerics.convolution import softmax_cross_entropy
     K = 3
     z = sp.symbols("z_1:4", real=True)
     norm = sum(sp.exp(v) for v in z)
@@ -1191,7 +1191,7 @@ def _softmax_steps(answer, sources) -> list:
 
 
 def _adam_steps(answer, sources) -> list:
-    from numerics.convolution import Adam
+    from ..numerics.convolution import Adam
     theta0, g = sp.Integer(1), sp.Rational(1, 2)
     lr, b1, b2, eps = sp.Rational(1, 1000), sp.Rational(9, 10), sp.Rational(999, 1000), sp.Rational(1, 10 ** 8)
     m1 = (1 - b1) * g
@@ -1257,7 +1257,7 @@ def _adam_steps(answer, sources) -> list:
 
 # ================================================================ training
 def _load(dataset, data_dir, seed):
-    from numerics.images import load_dataset
+    from ..numerics.images import load_dataset
     try:
         return load_dataset(dataset, data_dir, random_state=seed).standardized()
     except ValueError as exc:
@@ -1302,7 +1302,7 @@ def train_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: int = 2, k
         ``history`` (``train_loss``, ``train_accuracy``, ``test_loss``,
         ``test_accuracy``: one value per epoch), ``n_params``, ``architecture``.
     """
-    from numerics.cnn import build_cnn, evaluate, plot_learning_curve, train
+    from ..numerics.cnn import build_cnn, evaluate, plot_learning_curve, train
     _check_positive_int(epochs, "--epochs")
     _check_positive_int(batch_size, "--batch-size")
     _check_lr(lr)
@@ -1370,7 +1370,7 @@ def sweep_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: Sequence[i
         ``best_test_accuracy``, ``final_test_loss``, ``final_train_loss``), and
         ``best`` (the run with the highest final test accuracy).
     """
-    from numerics.cnn import plot_sweep, sweep
+    from ..numerics.cnn import plot_sweep, sweep
     _check_positive_int(epochs, "--epochs")
     _check_positive_int(batch_size, "--batch-size")
     for v in conv_layers:
@@ -1432,10 +1432,10 @@ def _demo_training():
 
 def demo_examples() -> list:
     """The course's examples for ``workedout demo``."""
-    from derivations.demo import Example, Figure
+    from .demo import Example, Figure
 
     def curve(path):
-        from numerics.cnn import History, plot_learning_curve
+        from ..numerics.cnn import History, plot_learning_curve
         h = _demo_training().answer["history"]
         plot_learning_curve(History(**h), path, title="digits: 2 conv layers, kernel 3, lr 0.003, batch 64")
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from derivations.printers import latex_document
+from .printers import latex_document
 
 __all__ = ["Example", "Figure", "run_demo", "DEMO_TOPICS"]
 
-DEMO_TOPICS = ["derivations.gmm", "derivations.prefixspan", "derivations.apriori", "derivations.convolution",
-               "derivations.alignment"]
+DEMO_TOPICS = ["workedout.derivations.gmm", "workedout.derivations.prefixspan", "workedout.derivations.apriori", "workedout.derivations.convolution",
+               "workedout.derivations.alignment"]
 TEXT_FORMATS = {"txt": "text", "tex": "tex-document", "md": "md", "json": "json"}
 
 
@@ -56,7 +56,7 @@ def run_demo(outdir: str | Path = "workedout-demo", *, pdf: bool | None = None, 
     pdf : bool or None
         Build the PDF booklet; None (default) means "when pdflatex is on PATH".
     """
-    from derivations.pdf import compile_pdf, have_pdflatex
+    from .pdf import compile_pdf, have_pdflatex
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise ValueError(f"-o: {str(outdir)!r} exists and is not a directory")

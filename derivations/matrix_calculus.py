@@ -32,8 +32,8 @@ from typing import Callable
 import sympy as sp
 from sympy.polys.rings import ring
 
-from derivations.markup import Tex
-from derivations.result import Display, InlineMath, Step, checked, words
+from .markup import Tex
+from .result import Display, InlineMath, Step, checked, words
 
 __all__ = ["Identity", "IDENTITIES", "DIMENSIONS", "prove", "identity_step", "general_matrix",
            "symmetric_matrix", "vector", "symmetric_point", "entry_gradient", "is_zero",

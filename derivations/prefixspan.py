@@ -33,13 +33,13 @@ from numbers import Integral
 
 import sympy as sp
 
-from derivations.markup import Tex
-from derivations.result import (Chain, Display, Given, InlineMath, Result, Section, Step, Table, Unordered,
+from .markup import Tex
+from .result import (Chain, Display, Given, InlineMath, Result, Section, Step, Table, Unordered,
                                 checked, words)
-from numerics import prefixspan as engine
-from numerics.seqdb import (SequenceDatabase, format_sequence, from_sequences, parse_sequence,
+from ..numerics import prefixspan as engine
+from ..numerics.seqdb import (SequenceDatabase, format_sequence, from_sequences, parse_sequence,
                             read_sequence_db, sort_items)
-from numerics.thresholds import resolve_min_support
+from ..numerics.thresholds import resolve_min_support
 
 __all__ = ["prefixspan", "PAPER_DB", "demo_examples"]
 
@@ -725,5 +725,5 @@ def _canonical_answer(given: dict, canonical) -> dict:
 # ====================================================================== demo
 def demo_examples() -> list:
     """The PrefixSpan paper's example for ``workedout demo``."""
-    from derivations.demo import Example
+    from .demo import Example
     return [Example("prefixspan-paper", lambda: prefixspan(PAPER_DB, 2, all_patterns=True, projection="paper"))]

@@ -20,9 +20,9 @@ import sympy as sp
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
-from derivations.exact import exact_string, to_float
-from derivations.markup import Tex, escape_latex, escape_markdown
-from derivations.result import (Chain, Display, Grid, GridCell, InlineMath, Prose, Ref, Result,
+from .exact import exact_string, to_float
+from .markup import Tex, escape_latex, escape_markdown
+from .result import (Chain, Display, Grid, GridCell, InlineMath, Prose, Ref, Result,
                                 Section, Step, Table)
 
 __all__ = ["TextPrinter", "LatexPrinter", "MarkdownPrinter", "render", "json_object",
@@ -780,6 +780,6 @@ def render(result: Result, fmt: str):
     if fmt == "json":
         return json.dumps(json_object(result), indent=2, ensure_ascii=False) + "\n"
     if fmt == "pdf":
-        from derivations.pdf import compile_pdf
+        from .pdf import compile_pdf
         return compile_pdf(latex_document([result]))
     raise ValueError(f"--format: {fmt!r} is not a format; expected one of {', '.join(FORMATS)}")

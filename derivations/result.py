@@ -35,8 +35,8 @@ from typing import Any, Callable, Sequence
 
 import sympy as sp
 
-from derivations.exact import exact_string, parse_expression, parse_number, to_float
-from derivations.markup import Tex
+from .exact import exact_string, parse_expression, parse_number, to_float
+from .markup import Tex
 
 __all__ = [
     "InlineMath", "Ref", "Display", "Chain", "Table", "Prose", "Check", "CheckFailed",
@@ -383,7 +383,7 @@ class Result:
     # --- rendering ---------------------------------------------------------
     def render(self, fmt: str) -> str | bytes:
         """Render as ``text``, ``tex``, ``tex-document``, ``md``, ``json`` or ``pdf`` (bytes)."""
-        from derivations import printers
+        from . import printers
         return printers.render(self, fmt)
 
     def to_text(self) -> str:
@@ -406,14 +406,14 @@ class Result:
 
     def to_dict(self) -> dict:
         """The JSON object: metadata, the answer keys at top level, and ``exact``."""
-        from derivations.printers import json_object
+        from .printers import json_object
         return json_object(self)
 
     def __str__(self) -> str:
         return self.to_text()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from derivations.printers import MarkdownPrinter
+        from .printers import MarkdownPrinter
         md = MarkdownPrinter(grid="array").doprint(self)  # grids as math-mode arrays in notebooks
         return {"text/plain": self.to_text(), "text/markdown": md, "text/latex": md}
 
@@ -647,7 +647,7 @@ class _Comparer:
 
 def _entry_text(value) -> str:
     """An expected entry as JSON text (exact numbers as their strings), for a report."""
-    from derivations.printers import json_value
+    from .printers import json_value
     return json.dumps(json_value(value)[1], ensure_ascii=False)
 
 
@@ -692,7 +692,7 @@ def _equal_exactly(a: sp.Basic, b: sp.Basic) -> bool:
 
 
 def _words_text(parts: Sequence, result: "Result | None" = None) -> str:
-    from derivations.printers import TextPrinter
+    from .printers import TextPrinter
     printer = TextPrinter()
     printer.result = result  # so that a Ref prints as its step number
     return printer.words(parts)

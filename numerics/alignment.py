@@ -110,7 +110,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from numerics.seqio import SubstitutionMatrix, load_matrix
+from .seqio import SubstitutionMatrix, load_matrix
 
 __all__ = [
     "MODES",

@@ -65,9 +65,9 @@ from typing import Hashable, Iterable, Mapping, Sequence
 import numpy as np
 from numba import njit
 
-from numerics._kernels import sort_unique_runs
-from numerics.thresholds import resolve_min_support
-from numerics.transactions import TransactionDatabase
+from ._kernels import sort_unique_runs
+from .thresholds import resolve_min_support
+from .transactions import TransactionDatabase
 
 __all__ = [
     "ALGORITHMS", "Itemset", "Level", "Rule", "EncodedDatabase",

@@ -14,7 +14,7 @@ from typing import Sequence
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from numerics.figures import new_figure
+from .figures import new_figure
 
 __all__ = ["sweep", "plot_sweep"]
 
@@ -36,8 +36,8 @@ def sweep(transactions, min_supports: Sequence, *, max_len: int | None = None,
     max_len : int, optional
     algorithm : {"apriori", "fpgrowth"}
     """
-    from numerics.apriori import encode, frequent_itemsets
-    from numerics.thresholds import resolve_min_support
+    from .apriori import encode, frequent_itemsets
+    from .thresholds import resolve_min_support
     db = encode(transactions)
     out = []
     for value in min_supports:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from numerics.convolution import (Adam, _check_conv, _conv2d_backward, _conv2d_forward, linear,
+from .convolution import (Adam, _check_conv, _conv2d_backward, _conv2d_forward, linear,
                                   linear_backward, maxpool2d, maxpool2d_backward, relu,
                                   relu_backward, softmax_cross_entropy)
 
@@ -376,7 +376,7 @@ def _blas_threads(n: int | None):
 # ================================================================= figures
 def plot_learning_curve(history: History, path, *, title: str = "") -> None:
     """Loss and accuracy per epoch, train and test, side by side; written by ``save_figure``."""
-    from numerics.figures import new_figure, save_figure
+    from .figures import new_figure, save_figure
     epochs = np.arange(1, history.epochs + 1)
     fig = new_figure(9, 3.6)
     ax_loss, ax_acc = fig.subplots(1, 2)
@@ -401,7 +401,7 @@ def plot_sweep(rows: list[dict], path, *, title: str = "") -> None:
     """Final test accuracy against the learning rate, one panel per number of
     conv layers, one line per kernel size; written by ``save_figure``."""
     from matplotlib.ticker import NullLocator
-    from numerics.figures import new_figure, save_figure
+    from .figures import new_figure, save_figure
     layer_counts = sorted({r["conv_layers"] for r in rows})
     kernels = sorted({r["kernel_size"] for r in rows})
     fig = new_figure(3.6 * len(layer_counts) + 0.8, 3.6)

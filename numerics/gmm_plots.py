@@ -18,8 +18,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Patch
 
-from numerics.figures import new_figure
-from numerics.gmm import COVARIANCE_TYPES, GaussianMixture, SelectionResult, _ops
+from .figures import new_figure
+from .gmm import COVARIANCE_TYPES, GaussianMixture, SelectionResult, _ops
 
 __all__ = [
     "PALETTE",

@@ -93,7 +93,7 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
     images : ndarray of shape (1797, 8, 8), uint8 in 0..16
     labels : ndarray of shape (1797,), int64 in 0..9
     """
-    with resources.files("numerics").joinpath("data/digits.csv.gz").open("rb") as raw:
+    with resources.files(__package__).joinpath("data/digits.csv.gz").open("rb") as raw:
         data = np.loadtxt(gzip.open(raw, "rt"), delimiter=",", dtype=np.int64)
     return data[:, :64].reshape(-1, 8, 8).astype(np.uint8), data[:, 64]
 

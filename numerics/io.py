@@ -254,7 +254,7 @@ def load_dataset(name_or_path: str | os.PathLike | IO, *, columns: Columns = Non
     key = str(name_or_path).strip().lower() if isinstance(name_or_path, (str, os.PathLike)) else None
     if key in BUILTIN_DATASETS:
         filename, label_column = BUILTIN_DATASETS[key]
-        with resources.files("numerics").joinpath("data", filename).open("r", encoding="utf-8") as fh:
+        with resources.files(__package__).joinpath("data", filename).open("r", encoding="utf-8") as fh:
             table = read_csv(fh)
         table = CsvTable(table.header, table.rows, table.row_numbers, f"{key} (built-in)")
         name = key

@@ -54,9 +54,9 @@ from typing import Hashable, Iterable
 import numba
 import numpy as np
 
-from numerics._kernels import sort_unique_runs
-from numerics.seqdb import SequenceDatabase, from_sequences, sort_items
-from numerics.thresholds import resolve_min_support
+from ._kernels import sort_unique_runs
+from .seqdb import SequenceDatabase, from_sequences, sort_items
+from .thresholds import resolve_min_support
 
 __all__ = ["Pattern", "Projection", "prefixspan", "top_k", "support", "contains", "projected_database",
            "closed_patterns"]

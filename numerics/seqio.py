@@ -417,7 +417,7 @@ def load_matrix(
 
 @functools.lru_cache(maxsize=None)
 def _shipped(name: str) -> SubstitutionMatrix:
-    path = resources.files("numerics") / "data" / "matrices" / name
+    path = resources.files(__package__) / "data" / "matrices" / name
     return parse_matrix(path.read_text(encoding="utf-8"), name=name,
                         source=f"numerics/data/matrices/{name}")
 

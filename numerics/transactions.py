@@ -264,7 +264,7 @@ def _csv(text: str, source: str) -> tuple[tuple | None, list]:
     """The rows of a CSV text read by :func:`numerics.io.read_csv`: (first row, the others), each (line, cells)."""
     if not text.strip():
         return None, []
-    from numerics.io import read_csv
+    from .io import read_csv
     buffer = io.StringIO(text)
     buffer.name = source
     table = read_csv(buffer, header=False)

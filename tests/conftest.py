@@ -23,7 +23,7 @@ def require_pdflatex():
 @pytest.fixture
 def run_cli(capsys):
     """Run ``workedout`` in-process; return (status, stdout, stderr)."""
-    from derivations.cli import main
+    from workedout.derivations.cli import main
 
     def run(*argv):
         status = main([str(a) for a in argv])

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numerics import alignment as aln
-from numerics import seqio
+from workedout.numerics import alignment as aln
+from workedout.numerics import seqio
 
 Bio = pytest.importorskip("Bio")
 from Bio.Align import PairwiseAligner, substitution_matrices  # noqa: E402

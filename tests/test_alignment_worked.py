@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derivations.alignment import MAX_TABLE, align, demo_examples
-from derivations.result import Grid
-from numerics import alignment as engine
+from workedout.derivations.alignment import MAX_TABLE, align, demo_examples
+from workedout.derivations.result import Grid
+from workedout.numerics import alignment as engine
 
 MODES = ["global", "local", "semiglobal"]
 GAPS = [dict(gap_open=-1), dict(gap_open=-2), dict(gap_open=-3, gap_extend=-1), dict(gap_open=-2, gap_extend=0)]
@@ -177,7 +177,7 @@ def test_every_format_shows_arrows_and_the_path():
     assert "⇖[1]" in text and "[0]" in text
     assert r"\boxed{2}" in tex and r"\nwarrow" in tex and r"\uparrow" in tex and r"\leftarrow" in tex
     assert r"\boxed{" in md and "| 3 T |" in md
-    from derivations.printers import MarkdownPrinter
+    from workedout.derivations.printers import MarkdownPrinter
     assert r"\begin{array}" in MarkdownPrinter(grid="array").doprint(r)
     d = r.to_dict()
     assert set(d) >= {"score", "n_optimal", "alignments", "table"}

@@ -48,7 +48,7 @@ def test_stdin_sweep_plot_and_check(run_cli, db, tmp_path, monkeypatch):
 
 
 def test_help_has_a_runnable_example(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "derivations", "apriori", "--help"], capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "workedout", "apriori", "--help"], capture_output=True,
                          text=True, check=True).stdout
     example = out.split("example:")[1].strip().splitlines()[0].strip()
     assert example.startswith("printf 'I1 I2 I5") and "| workedout apriori - --min-support 2" in example

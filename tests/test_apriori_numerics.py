@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-import numerics.apriori as apriori_module
-from numerics.apriori import (ALGORITHMS, apriori_levels, association_rules, frequent_itemsets,
+import workedout.numerics.apriori as apriori_module
+from workedout.numerics.apriori import (ALGORITHMS, apriori_levels, association_rules, frequent_itemsets,
                               resolve_min_confidence, support_count)
 
 
@@ -37,7 +37,7 @@ def test_frequent_itemsets_equal_brute_force(db, s, max_len):
 
 @given(names, st.sampled_from(["0.2", "0.5", "1.0", 0.25, "1", 2]))
 def test_named_items_and_fractions(db, min_support):
-    from numerics.thresholds import resolve_min_support
+    from workedout.numerics.thresholds import resolve_min_support
     expected = brute_force(db, resolve_min_support(min_support, len(db)))
     assert frequent_itemsets(db, min_support) == expected
     assert frequent_itemsets(db, min_support, algorithm="fpgrowth") == expected

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from numerics.transactions import parse_transactions, read_transactions
+from workedout.numerics.transactions import parse_transactions, read_transactions
 
 
 def test_lines_with_spaces_integers_and_blank_lines():

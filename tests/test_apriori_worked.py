@@ -5,8 +5,8 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from derivations.apriori import ALL_ELECTRONICS, apriori
-from numerics.apriori import apriori_levels, association_rules, frequent_itemsets
+from workedout.derivations.apriori import ALL_ELECTRONICS, apriori
+from workedout.numerics.apriori import apriori_levels, association_rules, frequent_itemsets
 from tests.conftest import require_pdflatex
 from tests.test_pdf import pdf_text, visible
 
@@ -118,7 +118,7 @@ def test_empty_database_and_support_above_n_say_why():
 
 
 def test_sweep_table_and_figure(tmp_path):
-    from derivations.apriori import sweep_figure
+    from workedout.derivations.apriori import sweep_figure
     r = apriori(ALL_ELECTRONICS, 2, sweep="1,2,0.5,1.0")
     assert [(e["min_support"], e["min_support_count"], e["n_frequent"], e["total"]) for e in r.answer["sweep"]] == [
         ("1", 1, [5, 8, 5, 1], 19), ("2", 2, [5, 6, 2], 13), ("0.5", 5, [3], 3), ("1.0", 9, [], 0)]

@@ -10,7 +10,7 @@ ESTEP = ["gmm", "estep", "--x", "2", "--weights", "1/2,1/2", "--means", "0,1", "
 
 
 def test_version_and_help_show_examples(run_cli, capsys):
-    from derivations import __version__
+    from workedout.derivations import __version__
     with pytest.raises(SystemExit) as exc:
         run_cli("--version")
     assert exc.value.code == 0 and capsys.readouterr().out.strip() == f"workedout {__version__}"
@@ -22,14 +22,14 @@ def test_version_and_help_show_examples(run_cli, capsys):
 
 @pytest.mark.parametrize("argv", [[], ["gmm"], ["gmm", "estep"], ["demo"]])
 def test_help_has_an_example(argv):
-    out = subprocess.run([sys.executable, "-m", "derivations", *argv, "--help"], capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "workedout", *argv, "--help"], capture_output=True,
                          text=True, check=True).stdout
     assert "example:" in out
     assert "workedout " in out.split("example:")[1]  # tests/test_help_examples.py runs them
 
 
 def test_console_script_and_module_agree():
-    out = subprocess.run([sys.executable, "-m", "derivations", *ESTEP, "--format", "json"],
+    out = subprocess.run([sys.executable, "-m", "workedout", *ESTEP, "--format", "json"],
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out)["exact"]["responsibilities"][0] == "1/(1 + exp(3/2))"
 
@@ -87,7 +87,7 @@ def test_output_file_and_check_exit_codes(run_cli, tmp_path):
 
 def test_pdf_without_pdflatex_names_debian_packages(tmp_path):
     env = {**os.environ, "PATH": os.path.dirname(sys.executable)}
-    proc = subprocess.run([sys.executable, "-m", "derivations", *ESTEP, "--format", "pdf", "-o",
+    proc = subprocess.run([sys.executable, "-m", "workedout", *ESTEP, "--format", "pdf", "-o",
                            str(tmp_path / "e.pdf")], capture_output=True, text=True, env=env)
     assert proc.returncode == 2
     assert "texlive-latex-base texlive-latex-recommended texlive-pictures" in proc.stderr

@@ -7,8 +7,8 @@ import struct
 import numpy as np
 import pytest
 
-from numerics.cnn import build_cnn, evaluate, plot_learning_curve, plot_sweep, sweep, train
-from numerics.images import (CIFAR10_BATCHES, digits_data, load_cifar10, load_dataset, load_digits,
+from workedout.numerics.cnn import build_cnn, evaluate, plot_learning_curve, plot_sweep, sweep, train
+from workedout.numerics.images import (CIFAR10_BATCHES, digits_data, load_cifar10, load_dataset, load_digits,
                              load_mnist_idx, read_idx)
 
 

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.signal import correlate2d
 
-from numerics.convolution import (Adam, col2im, conv2d, conv2d_backward, im2col, linear, linear_backward,
+from workedout.numerics.convolution import (Adam, col2im, conv2d, conv2d_backward, im2col, linear, linear_backward,
                                   maxpool2d, maxpool2d_backward, output_size, relu, relu_backward,
                                   softmax_cross_entropy)
 

@@ -8,8 +8,8 @@ torch = pytest.importorskip("torch")
 F = torch.nn.functional
 torch.set_num_threads(1)  # tiny tensors: threads only add contention on a shared machine
 
-from numerics.cnn import Sequential, build_cnn  # noqa: E402
-from numerics.convolution import (Adam, conv2d, conv2d_backward, maxpool2d, maxpool2d_backward,  # noqa: E402
+from workedout.numerics.cnn import Sequential, build_cnn  # noqa: E402
+from workedout.numerics.convolution import (Adam, conv2d, conv2d_backward, maxpool2d, maxpool2d_backward,  # noqa: E402
                                   relu_backward, softmax_cross_entropy)
 
 TOL = 1e-10
@@ -85,7 +85,7 @@ def test_adam_steps_equal_torch():
 
 def torch_copy(model: Sequential):
     """The same architecture in torch, with our weights."""
-    from numerics.cnn import Conv2D, Flatten, Linear, MaxPool2D, ReLU
+    from workedout.numerics.cnn import Conv2D, Flatten, Linear, MaxPool2D, ReLU
     layers = []
     for layer in model.layers:
         if isinstance(layer, Conv2D):

@@ -8,8 +8,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derivations.convolution import backprop, convolve
-from numerics.convolution import conv2d, conv2d_backward
+from workedout.derivations.convolution import backprop, convolve
+from workedout.numerics.convolution import conv2d, conv2d_backward
 from tests.conftest import require_pdflatex
 
 ISSUE = ["conv", "--input", "[[1,2,3],[4,5,6],[7,8,9]]", "--kernel", "[[1,0],[0,-1]]"]

@@ -2,7 +2,7 @@
 import json
 import shutil
 
-from derivations.demo import collect, run_demo
+from workedout.derivations.demo import collect, run_demo
 
 
 def test_demo_writes_every_format(tmp_path):

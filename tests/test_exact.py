@@ -3,7 +3,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, strategies as st
 
-from derivations.exact import exact_string, parse_expression, parse_number, parse_number_list
+from workedout.derivations.exact import exact_string, parse_expression, parse_number, parse_number_list
 
 
 def test_numbers_are_read_exactly():

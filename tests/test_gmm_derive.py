@@ -6,11 +6,11 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from derivations import matrix_calculus as mc
-from derivations.gmm import CANONICAL, Instance, derive, estep, evaluate_update, parse_update
-from derivations.gmm._syntax import compare_update
-from derivations.result import Chain, Section
-from numerics.gmm import e_step, m_step
+from workedout.derivations import matrix_calculus as mc
+from workedout.derivations.gmm import CANONICAL, Instance, derive, estep, evaluate_update, parse_update
+from workedout.derivations.gmm._syntax import compare_update
+from workedout.derivations.result import Chain, Section
+from workedout.numerics.gmm import e_step, m_step
 from tests.conftest import require_pdflatex
 
 TYPES = ["full", "tied", "diag", "spherical"]

@@ -16,8 +16,8 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.mixture import GaussianMixture as SKGaussianMixture
 from sklearn.mixture._gaussian_mixture import _estimate_gaussian_parameters
 
-from numerics import gmm
-from numerics.gmm import (COVARIANCE_TYPES, ConvergenceWarning, GaussianMixture, NotFittedError,
+from workedout.numerics import gmm
+from workedout.numerics.gmm import (COVARIANCE_TYPES, ConvergenceWarning, GaussianMixture, NotFittedError,
                           adjusted_rand_index, e_step, kmeans, kmeans_plusplus, m_step, n_parameters,
                           parse_k_values, select)
 
@@ -428,8 +428,8 @@ def test_random_state_forms():
 # --------------------------------------------------------------------------- figures
 
 def test_figures_render_deterministically(tmp_path):
-    from numerics.figures import save_figure
-    from numerics.gmm_plots import MixtureParams, plot_1d, plot_2d, plot_convergence, plot_selection
+    from workedout.numerics.figures import save_figure
+    from workedout.numerics.gmm_plots import MixtureParams, plot_1d, plot_2d, plot_convergence, plot_selection
     X, y = blobs(n_per=30, d=2, K=3, seed=16)
     m = GaussianMixture(3, covariance_type="tied", random_state=0).fit(X)
     m1 = GaussianMixture(2, random_state=0).fit(X[:, :1])

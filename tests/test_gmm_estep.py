@@ -6,9 +6,9 @@ import pytest
 import sympy as sp
 from hypothesis import given, strategies as st
 
-from derivations.exact import to_float
-from derivations.gmm import estep
-from numerics.gmm import e_step
+from workedout.derivations.exact import to_float
+from workedout.derivations.gmm import estep
+from workedout.numerics.gmm import e_step
 
 small = st.fractions(min_value=-3, max_value=3, max_denominator=4)
 positive = st.fractions(min_value=sp.Rational(1, 4), max_value=3, max_denominator=4).filter(lambda f: f > 0)
@@ -91,7 +91,7 @@ def test_student_answers_in_their_own_forms():
 
 
 def test_a_wrong_integer_is_reported_not_crashed():
-    from derivations.result import Result
+    from workedout.derivations.result import Result
     r = Result(kind="t", title="t", answer={"count": sp.Integer(7), "counts": [sp.Integer(1), 2]})
     report = r.check({"count": 8, "counts": [1, "3"]})
     assert [(d.location, d.expected, d.given) for d in report.discrepancies] == [

@@ -4,9 +4,9 @@ import json
 import numpy as np
 import pytest
 
-from derivations.gmm._fit import fit, plot_fit, plot_select, read_init, select
-from numerics.gmm import GaussianMixture
-from numerics.io import load_dataset
+from workedout.derivations.gmm._fit import fit, plot_fit, plot_select, read_init, select
+from workedout.numerics.gmm import GaussianMixture
+from workedout.numerics.io import load_dataset
 
 PETALS = "petal_length,petal_width"
 

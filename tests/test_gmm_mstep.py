@@ -6,8 +6,8 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from derivations.gmm import mstep
-from numerics.gmm import m_step
+from workedout.derivations.gmm import mstep
+from workedout.numerics.gmm import m_step
 
 X = [[0, 0], [1, 0], [0, 1], [4, 4], [5, 3]]
 R = [["9/10", "1/10"], ["0.8", "0.2"], ["3/4", "1/4"], ["1/10", "9/10"], ["1/5", "4/5"]]

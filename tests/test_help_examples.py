@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from derivations.cli import build_parser
+from workedout.derivations.cli import build_parser
 
 
 def _examples():

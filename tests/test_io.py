@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numerics.figures import new_figure, save_figure
-from numerics.io import is_number, load_dataset, read_csv, read_matrix, standardize
+from workedout.numerics.figures import new_figure, save_figure
+from workedout.numerics.io import is_number, load_dataset, read_csv, read_matrix, standardize
 
 
 def test_header_detection():

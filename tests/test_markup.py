@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from derivations.markup import Tex, escape_latex, escape_markdown, safe_identifier
+from workedout.derivations.markup import Tex, escape_latex, escape_markdown, safe_identifier
 
 SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
             "^": r"\textasciicircum{}", "_": r"\_", "~": r"\textasciitilde{}", "%": r"\%",

@@ -4,9 +4,9 @@ import unicodedata
 
 import pytest
 
-from derivations.pdf import CompileError, compile_pdf
-from derivations.printers import latex_document
-from derivations.result import Given, Prose, Result, Section, Step, Table
+from workedout.derivations.pdf import CompileError, compile_pdf
+from workedout.derivations.printers import latex_document
+from workedout.derivations.result import Given, Prose, Result, Section, Step, Table
 from tests.conftest import require_pdflatex
 
 HOSTILE = [r"\input{/etc/hostname}", "^^5cinput{/etc/hostname}", r"\def\x{\x}\x",
@@ -77,7 +77,7 @@ def test_a_runaway_macro_is_stopped(tmp_path):
 
 def test_same_input_same_bytes():
     require_pdflatex()
-    from derivations.gmm import estep
+    from workedout.derivations.gmm import estep
     r = estep(2, ["1/2", "1/2"], [0, 1], [1, 1])
     assert r.to_pdf() == r.to_pdf()
     assert r.to_pdf().startswith(b"%PDF")
@@ -92,7 +92,7 @@ def test_accented_and_greek_text_compiles(tmp_path):
 
 
 def test_generated_documents_never_input_or_write():
-    from derivations.gmm import estep
+    from workedout.derivations.gmm import estep
     doc = estep(2, ["1/2", "1/2"], [0, 1], [1, 1]).to_latex_document()
     for forbidden in (r"\input", r"\include{", r"\write", r"\openout", r"\immediate"):
         assert forbidden not in doc

@@ -5,8 +5,8 @@ from itertools import combinations, product
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from numerics.prefixspan import contains, prefixspan, projected_database, support, top_k
-from numerics.seqdb import (format_sequence, from_sequences, hand_dialect, parse_sequence, read_hand,
+from workedout.numerics.prefixspan import contains, prefixspan, projected_database, support, top_k
+from workedout.numerics.seqdb import (format_sequence, from_sequences, hand_dialect, parse_sequence, read_hand,
                             read_sequence_db, read_spmf)
 
 PAPER = [["a", "abc", "ac", "d", "cf"], ["ad", "c", "bc", "ae"], ["ef", "ab", "df", "c", "b"],

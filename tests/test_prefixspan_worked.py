@@ -7,9 +7,9 @@ import unicodedata
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from derivations.prefixspan import PAPER_DB, demo_examples, prefixspan
-from numerics import prefixspan as engine
-from numerics.seqdb import format_sequence, from_sequences
+from workedout.derivations.prefixspan import PAPER_DB, demo_examples, prefixspan
+from workedout.numerics import prefixspan as engine
+from workedout.numerics.seqdb import format_sequence, from_sequences
 from tests.conftest import require_pdflatex
 
 # Pei, Han et al., ICDE 2001: the projected databases of Table 2 (infrequent g dropped) and the
@@ -140,7 +140,7 @@ def test_cli_json_keys(run_cli, paper_file):
 
 def test_cli_stdin_spmf_and_check(tmp_path, paper_file):
     spmf = "1 -1 1 2 3 -1 1 3 -1 4 -1 3 6 -1 -2\n1 4 -1 3 -1 2 3 -1 1 5 -1 -2\n"
-    out = subprocess.run([sys.executable, "-m", "derivations", "prefixspan", "-", "--min-support", "2", "--format", "json"], input=spmf,
+    out = subprocess.run([sys.executable, "-m", "workedout", "prefixspan", "-", "--min-support", "2", "--format", "json"], input=spmf,
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out)["frequent_1"][0] == {"pattern": "<1>", "support": 2}
     spmf_file = tmp_path / "db.spmf"
@@ -148,12 +148,12 @@ def test_cli_stdin_spmf_and_check(tmp_path, paper_file):
     check = tmp_path / "spmf-answer.json"
     check.write_text(json.dumps({"patterns": [{"pattern": "<(10, 2)>", "support": 2}, {"pattern": "<10>", "support": 2},
                                               {"pattern": "<2>", "support": 2}]}))
-    proc = subprocess.run([sys.executable, "-m", "derivations", "prefixspan", str(spmf_file), "--min-support", "2",
+    proc = subprocess.run([sys.executable, "-m", "workedout", "prefixspan", str(spmf_file), "--min-support", "2",
                            "--all", "--check", str(check)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout  # <(10, 2)> is <(2, 10)>: items compared as the database's
     answer = tmp_path / "answer.json"
     answer.write_text(json.dumps({"frequent_1": [{"pattern": "<b>", "support": 4}, {"pattern": "<a>", "support": 3}]}))
-    proc = subprocess.run([sys.executable, "-m", "derivations", "prefixspan", str(paper_file), "--min-support", "2", "--check", str(answer)],
+    proc = subprocess.run([sys.executable, "-m", "workedout", "prefixspan", str(paper_file), "--min-support", "2", "--check", str(answer)],
                           capture_output=True, text=True)
     assert proc.returncode == 1 and "frequent_1[0].support" in proc.stdout
 
@@ -191,7 +191,7 @@ def test_cli_empty_database_is_valid(run_cli, tmp_path):
 
 
 def test_cli_help_has_example():
-    out = subprocess.run([sys.executable, "-m", "derivations", "prefixspan", "--help"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, "-m", "workedout", "prefixspan", "--help"], capture_output=True, text=True, check=True).stdout
     example = out.split("example:")[1].strip()
     assert example.startswith("printf '<a(abc)(ac)d(cf)>")  # the paper's database, piped in
     assert "| workedout prefixspan - --min-support 2 --prefix '<a>'" in example
@@ -203,7 +203,7 @@ def test_pdf_writes_item_names_literally(tmp_path):
     db.write_text(json.dumps([[["a&b", "50%"], ["x\\y"], ["{z}", "é", "s_1"]],
                               [["50%", "a&b"], ["s_1"], ["x\\y", "{z}"]]]))
     pdf = tmp_path / "out.pdf"
-    proc = subprocess.run([sys.executable, "-m", "derivations", "prefixspan", str(db), "--min-support", "2", "--all", "--format", "pdf",
+    proc = subprocess.run([sys.executable, "-m", "workedout", "prefixspan", str(db), "--min-support", "2", "--all", "--format", "pdf",
                            "-o", str(pdf)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

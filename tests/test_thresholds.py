@@ -4,7 +4,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, strategies as st
 
-from numerics.thresholds import resolve_min_support
+from workedout.numerics.thresholds import resolve_min_support
 
 
 def test_counts_and_fractions():

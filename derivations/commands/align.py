@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from derivations.cli import UsageError, add_output_options, command_parser, emit
+from ..cli import UsageError, add_output_options, command_parser, emit
 
 __all__ = ["register"]
 
@@ -60,7 +60,7 @@ def register(sub) -> None:
 
 
 def _number(text, what: str):
-    from derivations.exact import parse_number
+    from ..exact import parse_number
     value = parse_number(text, what=what)
     return int(value) if value.q == 1 else value
 
@@ -83,7 +83,7 @@ def _count(text, what: str, *, n: int = 1) -> list[int]:
 
 def _sequence(arg: str, record: int, what: str) -> tuple[str, str]:
     """(letters, name): a FASTA file's record (named by its id) or the literal letters."""
-    from numerics.seqio import read_fasta_record
+    from ...numerics.seqio import read_fasta_record
     if os.path.isfile(arg):
         try:
             rec = read_fasta_record(arg, record)
@@ -96,7 +96,7 @@ def _sequence(arg: str, record: int, what: str) -> tuple[str, str]:
 
 
 def _run(args) -> int:
-    from derivations.alignment import align
+    from ..alignment import align
     if args.matrix is not None and (args.match is not None or args.mismatch is not None):
         raise UsageError("--matrix: give either --match/--mismatch or --matrix, not both")
     if args.gap is not None and (args.gap_open is not None or args.gap_extend is not None):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from derivations.cli import UsageError, add_output_options, command_parser, emit
+from ..cli import UsageError, add_output_options, command_parser, emit
 
 __all__ = ["register"]
 
@@ -45,8 +45,8 @@ def register(sub) -> None:
 
 
 def _apriori(args) -> int:
-    from derivations.apriori import apriori, sweep_figure
-    from numerics.transactions import read_transactions
+    from ..apriori import apriori, sweep_figure
+    from ...numerics.transactions import read_transactions
 
     if args.plot and not args.sweep:
         raise UsageError("--plot: needs --sweep (the minimum supports to plot)")

@@ -1,7 +1,7 @@
 """``workedout conv`` (a convolution worked by hand) and ``workedout cnn train|sweep``."""
 from __future__ import annotations
 
-from derivations.cli import add_output_options, command_parser, emit, topic_group
+from ..cli import add_output_options, command_parser, emit, topic_group
 
 __all__ = ["register"]
 
@@ -118,7 +118,7 @@ def _list(kind, what):
 
 
 def _conv(args) -> int:
-    from derivations.convolution import backprop, convolve
+    from ..convolution import backprop, convolve
     if args.backprop:
         if args.bias or args.flip or args.stride != "1" or args.padding != "0":
             raise ValueError("--backprop: works the backward pass for stride 1, no padding, no flip and no bias; "
@@ -131,14 +131,14 @@ def _conv(args) -> int:
 
 
 def _train(args) -> int:
-    from derivations.convolution import train_cnn
+    from ..convolution import train_cnn
     return emit(train_cnn(args.dataset, data_dir=args.data_dir, conv_layers=args.conv_layers,
                           kernel_size=args.kernel_size, lr=args.lr, epochs=args.epochs,
                           batch_size=args.batch_size, seed=args.seed, plot=args.plot), args)
 
 
 def _sweep(args) -> int:
-    from derivations.convolution import sweep_cnn
+    from ..convolution import sweep_cnn
     return emit(sweep_cnn(args.dataset, data_dir=args.data_dir, conv_layers=args.conv_layers,
                           kernel_sizes=args.kernel_size, lrs=args.lr, epochs=args.epochs,
                           batch_size=args.batch_size, seed=args.seed, plot=args.plot), args)

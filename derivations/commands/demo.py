@@ -1,7 +1,7 @@
 """``workedout demo``: work every built-in example into a folder."""
 from __future__ import annotations
 
-from derivations.cli import command_parser
+from ..cli import command_parser
 
 __all__ = ["register"]
 
@@ -17,6 +17,6 @@ def register(sub) -> None:
 
 
 def _demo(args) -> int:
-    from derivations.demo import run_demo
+    from ..demo import run_demo
     run_demo(args.output, pdf=False if args.no_pdf else None)
     return 0

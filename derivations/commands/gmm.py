@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from derivations.cli import UsageError, add_output_options, command_parser, emit, topic_group
+from ..cli import UsageError, add_output_options, command_parser, emit, topic_group
 
 __all__ = ["register"]
 
@@ -98,18 +98,18 @@ def register(sub) -> None:
 
 
 def _estep(args) -> int:
-    from derivations.gmm import estep
+    from ..gmm import estep
     return emit(estep(args.x, args.weights, args.means, args.sds, covariances=args.covariances,
                       covariance_type=args.covariance_type), args)
 
 
 def _mstep(args) -> int:
-    from derivations.gmm import mstep
+    from ..gmm import mstep
     return emit(mstep(args.data, args.resp, args.covariance), args)
 
 
 def _derive(args) -> int:
-    from derivations.gmm import derive
+    from ..gmm import derive
     return emit(derive(args.covariance), args)
 
 
@@ -159,8 +159,8 @@ def _with_plot(args, result, draw) -> int:
 
 
 def _fit(args) -> int:
-    from derivations.gmm import fit, plot_fit
-    from numerics.io import load_dataset
+    from ..gmm import fit, plot_fit
+    from ...numerics.io import load_dataset
     dataset = load_dataset(args.data, columns=args.columns, standardize=args.standardize)
     result = fit(dataset, k=args.k, covariance=args.covariance, init=args.init, max_iter=args.max_iter,
                  tol=args.tol, n_init=args.n_init, random_state=args.random_state)
@@ -168,7 +168,7 @@ def _fit(args) -> int:
 
 
 def _select(args) -> int:
-    from derivations.gmm import plot_select, select
+    from ..gmm import plot_select, select
     result = select(args.data, k=args.k, covariance=args.covariance, columns=args.columns,
                     standardize=args.standardize, labels=args.labels, n_init=args.n_init,
                     random_state=args.random_state)

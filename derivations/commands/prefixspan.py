@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from derivations.cli import add_output_options, command_parser, emit
+from ..cli import add_output_options, command_parser, emit
 
 __all__ = ["register", "read_db"]
 
@@ -68,8 +68,8 @@ def read_db(path: str) -> str:
 
 
 def _run(args) -> int:
-    from derivations.prefixspan import prefixspan
-    from numerics.seqdb import read_sequence_db
+    from ..prefixspan import prefixspan
+    from ...numerics.seqdb import read_sequence_db
     source = "DB" if args.db == "-" else f"DB {args.db}"
     db = read_sequence_db(read_db(args.db), format=args.input_format, source=source)
     result = prefixspan(db, args.min_support, prefix=args.prefix, all_patterns=args.all_patterns,

@@ -19,11 +19,11 @@ Public API (the maths is in each docstring):
   :func:`plot_select` draw their figures;
 * :func:`gaussian_pdf`, :func:`gaussian_pdf_nd`, :func:`demo_examples`.
 """
-from derivations.gmm._derive import COVARIANCE_TYPES, Derivation, derive
-from derivations.gmm._estep import estep, gaussian_pdf, gaussian_pdf_nd
-from derivations.gmm._fit import fit, plot_fit, plot_select, read_init, select
-from derivations.gmm._mstep import mstep
-from derivations.gmm._syntax import CANONICAL, Instance, UpdateError, evaluate_update, parse_update
+from ._derive import COVARIANCE_TYPES, Derivation, derive
+from ._estep import estep, gaussian_pdf, gaussian_pdf_nd
+from ._fit import fit, plot_fit, plot_select, read_init, select
+from ._mstep import mstep
+from ._syntax import CANONICAL, Instance, UpdateError, evaluate_update, parse_update
 
 __all__ = ["estep", "gaussian_pdf", "gaussian_pdf_nd", "derive", "Derivation", "mstep", "evaluate_update",
            "parse_update", "Instance", "UpdateError", "CANONICAL", "COVARIANCE_TYPES", "demo_examples",
@@ -36,7 +36,7 @@ DEMO_RESP = [["9/10", "1/10"], ["4/5", "1/5"], ["3/4", "1/4"], ["1/10", "9/10"],
 
 def demo_examples() -> list:
     """The course's examples for ``workedout demo``."""
-    from derivations.demo import Example
+    from ..demo import Example
     return [
         Example("gmm-estep", lambda: estep(2, ["1/2", "1/2"], [0, 1], [1, 1])),
         Example("gmm-estep-unequal", lambda: estep("1/2", ["1/3", "2/3"], [0, 2], [1, "1/2"])),
@@ -51,8 +51,8 @@ def demo_examples() -> list:
 
 def _iris_examples() -> list:
     """The course's coding part on iris: 1-D petal width, 2-D petals, the selection sweep."""
-    from derivations.demo import Example, Figure
-    from numerics.io import load_dataset
+    from ..demo import Example, Figure
+    from ...numerics.io import load_dataset
     width = load_dataset("iris", columns="petal_width")
     petals = load_dataset("iris", columns="petal_length,petal_width")
     fits = {}

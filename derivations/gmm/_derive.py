@@ -29,15 +29,15 @@ import json
 import numpy as np
 import sympy as sp
 
-from derivations.gmm import _notation as nt
-from derivations.gmm._explicit import explicit, is_zero, same
-from derivations.gmm._notation import (K, N_, cell, d, decimal, gamma, i, j, k, l, lam, mu, n, pi_, show, tx,
+from . import _notation as nt
+from ._explicit import explicit, is_zero, same
+from ._notation import (K, N_, cell, d, decimal, gamma, i, j, k, l, lam, mu, n, pi_, show, tx,
                                        var, x)
-from derivations.gmm._syntax import CANONICAL, compare_update, evaluate_update
-from derivations.matrix_calculus import (general_matrix, identity_step, padd, padj, pdet, pmul,
+from ._syntax import CANONICAL, compare_update, evaluate_update
+from ..matrix_calculus import (general_matrix, identity_step, padd, padj, pdet, pmul,
                                          poly_ring, psymmetric, ptrace, ptranspose, symmetric_matrix,
                                          vector)
-from derivations.result import (Chain, Discrepancy, CheckReport, Display, Ref, Result, Section, Step, Table,
+from ..result import (Chain, Discrepancy, CheckReport, Display, Ref, Result, Section, Step, Table,
                                 checked, load_answer, words, METADATA_KEYS)
 
 __all__ = ["derive", "Derivation", "COVARIANCE_TYPES"]
@@ -113,7 +113,7 @@ class Derivation(Result):
 
     def _discrepancy(self, location, expected, given, reason) -> Discrepancy:
         src = self.source_step(location)
-        from derivations.result import _words_text
+        from ..result import _words_text
         step, why = (src[0], _words_text(src[1].why, self)) if src else (None, "")
         shown = given if isinstance(given, str) else json.dumps(given, ensure_ascii=False)
         return Discrepancy(location, expected, shown, reason, step, why)
@@ -760,7 +760,7 @@ def _inst_same(a, b, **sizes) -> bool:
 # objects come from derivations.gmm._explicit; sizes are named in the text.
 
 def _check_gauss():
-    from derivations.gmm._estep import _pdf_normalised, gaussian_pdf
+    from ._estep import _pdf_normalised, gaussian_pdf
     xs, ms = sp.symbols("x m", real=True)
     s2 = sp.Symbol("s", positive=True)
     ok1 = is_zero(_gauss(sp.Matrix([xs]), sp.Matrix([ms]), sp.Matrix([[s2 ** 2]])) - gaussian_pdf(xs, ms, s2))
@@ -822,10 +822,10 @@ def _check_bayes():
     post = [jt / sum(joint) for jt in joint]
     ok = all(is_zero(post[t] - a[t] / sum(a)) for t in range(3)) and is_zero(sum(post) - 1)
     # numbers: the exact formula on explicit data against numerics.gmm.e_step
-    from derivations.gmm._syntax import random_instance
+    from ._syntax import random_instance
     inst = random_instance(3, 2, 2, seed=5)
     resp = evaluate_update("responsibilities", CANONICAL["responsibilities"], inst)
-    from numerics.gmm import e_step
+    from ...numerics.gmm import e_step
     _, oracle = e_step(np.array([[float(v) for v in xv] for xv in inst.X]),
                        np.array([float(v) for v in inst.weights]),
                        np.array([[float(v) for v in m] for m in inst.means]),
@@ -915,7 +915,7 @@ def _check_solve_mu():
 
 
 def _syntax_value(key, E, means=None):
-    from derivations.gmm._syntax import Instance
+    from ._syntax import Instance
     inst = Instance(E.X, E.G)
     return evaluate_update(key, CANONICAL[key], inst, means=means)
 
@@ -1080,7 +1080,7 @@ def _trace_form_stationary(dims=(2, 3)) -> bool:
 
 def _exact_data_stationary(tied: bool) -> bool:
     """Exact rational data: the gradient of the explicit objective vanishes at the derived covariance."""
-    from derivations.gmm._syntax import random_instance
+    from ._syntax import random_instance
     inst = random_instance(4, 2, 2, seed=31)
     means = evaluate_update("means", CANONICAL["means"], inst)
     key = "tied" if tied else "full"
@@ -1397,7 +1397,7 @@ def _check_km_limit():
 
 
 def _check_km_means():
-    from derivations.gmm._syntax import Instance
+    from ._syntax import Instance
     X = [sp.Matrix(v) for v in ([0, 0], [1, 0], [5, 5], [6, 4], [0, 1])]
     R = sp.Matrix([[1, 0], [1, 0], [0, 1], [0, 1], [1, 0]])
     means = evaluate_update("means", CANONICAL["means"], Instance(X, R))
@@ -1444,7 +1444,7 @@ def _km_table():
 
 
 def _check_km_table():
-    from numerics.gmm import e_step
+    from ...numerics.gmm import e_step
     X = np.array([[float(v)] for v in _KM_POINTS])
     ok = True
     for e in _KM_EPS:
@@ -1494,7 +1494,7 @@ def _check_solve_1d(first, v, sol):
 
 
 def _check_em_1d(sol_m, sol_v):
-    from numerics.gmm import m_step
+    from ...numerics.gmm import m_step
     rng = np.random.default_rng(3)
     ok = True
     for _ in range(5):
@@ -1517,8 +1517,8 @@ def _check_em_1d(sol_m, sol_v):
 
 
 def _check_summary(types):
-    from numerics.gmm import e_step, m_step
-    from derivations.gmm._syntax import random_instance
+    from ...numerics.gmm import e_step, m_step
+    from ._syntax import random_instance
     ok = True
     for spec in ((5, 2, 2, 101), (6, 3, 3, 202)):
         inst = random_instance(*spec)

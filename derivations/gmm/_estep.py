@@ -20,9 +20,9 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
-from derivations.exact import parse_number, significant, to_float
-from derivations.markup import Tex
-from derivations.result import Chain, Display, Given, InlineMath, Result, Step, checked, words
+from ..exact import parse_number, significant, to_float
+from ..markup import Tex
+from ..result import Chain, Display, Given, InlineMath, Result, Step, checked, words
 
 __all__ = ["estep", "gaussian_pdf", "gaussian_pdf_nd"]
 
@@ -183,7 +183,7 @@ def _pdf_normalised():
 
 def _numbers(values, what: str) -> list[sp.Rational]:
     if isinstance(values, str):
-        from derivations.exact import parse_number_list
+        from ..exact import parse_number_list
         return parse_number_list(values, what=what)
     return [parse_number(v, what=f"{what} item {i + 1}") for i, v in enumerate(values)]
 
@@ -215,7 +215,7 @@ def _substituted(w, x, m, s) -> InlineMath:
 
 def _numeric_responsibilities(x, weights, means, sds) -> np.ndarray:
     """The independent oracle: numerics.gmm.e_step with 1-D spherical components."""
-    from numerics.gmm import e_step
+    from ...numerics.gmm import e_step
     X = np.array([[float(x)]])
     _, resp = e_step(X, np.array([float(w) for w in weights]), np.array([[float(m)] for m in means]),
                      np.array([float(s) ** 2 for s in sds]), "spherical")
@@ -231,11 +231,11 @@ def gaussian_pdf_nd(x: sp.Matrix, mu: sp.Matrix, cov: sp.Matrix) -> sp.Expr:
 
 
 def _array(value, what: str, depth: int) -> list:
-    from derivations.exact import parse_number_array
+    from ..exact import parse_number_array
     if isinstance(value, str):
         text = value.strip()
         if depth == 1 and not text.startswith("["):
-            from derivations.exact import parse_number_list
+            from ..exact import parse_number_list
             return parse_number_list(text, what=what)
         return parse_number_array(text, what=what, depth=depth)
     if isinstance(value, np.ndarray):
@@ -317,7 +317,7 @@ def _estep_nd(x, weights, means, covariances, covariance_type) -> Result:
     M = [sp.Matrix(m) for m in mus]
 
     from scipy.stats import multivariate_normal
-    from derivations.gmm._notation import tx
+    from ._notation import tx
     B = r"\boldsymbol"
     steps = [
         Step(Display(tx(r"\gamma_k(" + B + r"{x}) = p(z = k \mid " + B + r"{x}) = \frac{\pi_k\, \mathcal{N}(" + B +
@@ -370,7 +370,7 @@ def _estep_nd(x, weights, means, covariances, covariance_type) -> Result:
         check=checked("the sum re-added in floats agrees to 1e-12 relative",
                       np.isclose(sum(to_float(v) for v in num), to_float(evidence), rtol=1e-12, atol=0)),
         label="evidence"))
-    from numerics.gmm import e_step
+    from ...numerics.gmm import e_step
     _, oracle = e_step(np.array([[float(v) for v in xv]]), np.array([float(w_) for w_ in weights]),
                        np.array([[float(v) for v in m] for m in mus]),
                        np.array([[[float(v) for v in C.row(r)] for r in range(d)] for C in covs]), "full")

@@ -14,7 +14,7 @@ import functools
 
 import sympy as sp
 
-from derivations.matrix_calculus import is_zero, symmetric_matrix
+from ..matrix_calculus import is_zero, symmetric_matrix
 
 __all__ = ["Explicit", "explicit", "is_zero", "same"]
 

@@ -23,11 +23,11 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from derivations.markup import Tex
-from derivations.result import Chain, Given, InlineMath, Prose, Result, Step, Table, checked, words
-from numerics.gmm import ConvergenceWarning, GaussianMixture, n_parameters, parse_k_values
-from numerics.gmm import select as select_models
-from numerics.io import load_dataset
+from ..markup import Tex
+from ..result import Chain, Given, InlineMath, Prose, Result, Step, Table, checked, words
+from ...numerics.gmm import ConvergenceWarning, GaussianMixture, n_parameters, parse_k_values
+from ...numerics.gmm import select as select_models
+from ...numerics.io import load_dataset
 
 __all__ = ["fit", "select", "read_init", "plot_fit", "plot_select"]
 
@@ -250,8 +250,8 @@ def plot_fit(result: Result, dataset, path) -> None:
     """The picture of a :func:`fit` result on its data: 1-D histogram with the component
     densities, 2-D clusters with 1- and 2-sigma ellipses and decision boundaries, or
     (d > 2) the log-likelihood per iteration."""
-    from numerics.figures import save_figure
-    from numerics.gmm_plots import MixtureParams, plot_1d, plot_2d, plot_convergence
+    from ...numerics.figures import save_figure
+    from ...numerics.gmm_plots import MixtureParams, plot_1d, plot_2d, plot_convergence
     a = result.answer
     params = MixtureParams(a["weights"], a["means"], a["covariances"], a["covariance_type"])
     X = dataset.X
@@ -266,8 +266,8 @@ def plot_fit(result: Result, dataset, path) -> None:
 
 def plot_select(result: Result, path) -> None:
     """BIC and AIC against K, one line per covariance type, the best marked."""
-    from numerics.figures import save_figure
-    from numerics.gmm_plots import plot_selection
+    from ...numerics.figures import save_figure
+    from ...numerics.gmm_plots import plot_selection
     save_figure(plot_selection(result.answer["table"]), path)
 
 

@@ -24,10 +24,10 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
-from derivations.exact import parse_number, significant, to_float
-from derivations.gmm._notation import tx
-from derivations.gmm._syntax import CANONICAL, Instance, evaluate_update
-from derivations.result import Chain, Given, Prose, Result, Section, Step, Table, checked, words
+from ..exact import parse_number, significant, to_float
+from ._notation import tx
+from ._syntax import CANONICAL, Instance, evaluate_update
+from ..result import Chain, Given, Prose, Result, Section, Step, Table, checked, words
 
 __all__ = ["mstep", "read_matrix_exact", "COVARIANCE_TYPES"]
 
@@ -87,7 +87,7 @@ def mstep(data, resp, covariance: str = "full") -> Result:
 def read_matrix_exact(source, what: str) -> list[list[sp.Rational]]:
     """Rows of exact numbers from a CSV file (via :func:`numerics.io.read_csv`) or a nested sequence."""
     if isinstance(source, (str, os.PathLike)) and not isinstance(source, sp.Basic):
-        from numerics.io import read_csv
+        from ...numerics.io import read_csv
         path = Path(source)
         if not path.is_file():
             raise ValueError(f"{what}: cannot read {str(path)!r}: no such file")
@@ -99,7 +99,7 @@ def read_matrix_exact(source, what: str) -> list[list[sp.Rational]]:
             raise ValueError(f"{what}: cannot read {str(path)!r}: {exc.strerror}") from None
         names = table.column_names()
         if table.header is not None:
-            from numerics.io import is_number
+            from ...numerics.io import is_number
             numeric = [c for c, name in enumerate(table.header) if is_number(name)]
             if numeric:
                 c = next(c for c, name in enumerate(table.header) if not is_number(name))
@@ -165,16 +165,16 @@ def _vec(v) -> sp.Matrix:
 
 
 def _tuple_tex(values):
-    from derivations.result import InlineMath
-    from derivations.markup import Tex
+    from ..result import InlineMath
+    from ..markup import Tex
     return InlineMath(Tex(r"\left(" + r",\ ".join(sp.latex(v) for v in values) + r"\right)"),
                       "(" + ", ".join(sp.sstr(v) for v in values) + ")")
 
 
 def _mat(M: sp.MatrixBase):
     """A rational matrix as a hand calculation writes it: the common denominator in front."""
-    from derivations.result import InlineMath
-    from derivations.markup import Tex
+    from ..result import InlineMath
+    from ..markup import Tex
     den = math.lcm(*[int(sp.Rational(v).q) for v in M]) if len(M) else 1
     ints = M * den
     body = r"\begin{pmatrix} " + r" \\ ".join(" & ".join(sp.latex(v) for v in ints.row(r))
@@ -193,7 +193,7 @@ def _q(v) -> str:
 
 def _cellq(v):
     """A table cell holding a number: fractions in display style, with room around them."""
-    from derivations.gmm._notation import cell
+    from ._notation import cell
     v = sp.Rational(v)
     return v if v.is_Integer else cell(v)
 
@@ -209,8 +209,8 @@ def _chain(lhs, links: list, value, why, label, check):
     if isinstance(value, sp.MatrixBase):
         short = all(_short_decimal(v) for v in value)
         M = value.applyfunc(lambda v: sp.Float(significant(v), 6))
-        from derivations.result import InlineMath
-        from derivations.markup import Tex
+        from ..result import InlineMath
+        from ..markup import Tex
         approx = InlineMath(Tex(sp.latex(M, mat_delim="(")), "[" + ", ".join(
             "[" + ", ".join(significant(v) for v in value.row(r)) + "]" for r in range(value.rows)) + "]")
     elif isinstance(value, list):
@@ -250,7 +250,7 @@ class _Worked:
 
     def numeric(self):
         if self.oracle is None:
-            from numerics.gmm import m_step
+            from ...numerics.gmm import m_step
             self.oracle = m_step(self.Xf, self.Rf, self.type)
         return self.oracle
 

@@ -13,8 +13,8 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-from derivations.markup import Tex
-from derivations.result import InlineMath
+from ..markup import Tex
+from ..result import InlineMath
 
 __all__ = ["i", "j", "k", "l", "n", "d", "K", "x", "gamma", "mu", "var", "pi_", "N_", "r", "lam", "eps",
            "show", "tex", "m", "latex", "text", "plain", "tx", "cell", "decimal"]

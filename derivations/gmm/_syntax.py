@@ -37,7 +37,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from derivations.exact import parse_expression
+from ..exact import parse_expression
 
 __all__ = ["CANONICAL", "KEYS", "parse_update", "evaluate_update", "Instance", "random_instance",
            "compare_update", "UpdateError"]

@@ -31,8 +31,8 @@ Conventions (those of :mod:`numerics.alignment`, which checks every step)
 Past ``max_table`` (40) letters in either sequence the result gives the score,
 the exact count and the alignments, without the table, and says so.
 
-Public API: :func:`align` (returns an :class:`AlignmentResult`, a
-:class:`~derivations.result.Result`), :data:`MAX_TABLE`, :func:`demo_examples`.
+Public API: :func:`align` (returns a :class:`~derivations.result.Result`
+whose check reads the topic's answer forms), :data:`MAX_TABLE`, :func:`demo_examples`.
 """
 from __future__ import annotations
 
@@ -50,12 +50,12 @@ import sympy as sp
 
 from .exact import parse_number
 from .markup import Tex, escape_latex
-from .result import (CheckReport, Chain, Discrepancy, Display, Given, Grid, GridCell, InlineMath,
-                                Result, Section, Step, Table, checked, load_answer, words)
+from .result import (Chain, Checker, Display, Given, Grid, GridCell, InlineMath, Result, Section, Step, Table,
+                     checked, load_answer, words)
 from ..numerics import alignment as engine
 from ..numerics.seqio import SubstitutionMatrix, load_matrix
 
-__all__ = ["align", "AlignmentResult", "MAX_TABLE", "MAX_LISTING_CELLS", "MODE_NAMES", "demo_examples"]
+__all__ = ["align", "MAX_TABLE", "MAX_LISTING_CELLS", "MODE_NAMES", "demo_examples"]
 
 #: Largest sequence length worked with the full table (the issue's "about 40 x 40").
 MAX_TABLE = 40
@@ -75,7 +75,7 @@ _FREE_NAMES = ("seq1_start", "seq1_end", "seq2_start", "seq2_end")
 def align(seq1: str, seq2: str, *, mode: str = "global", match=1, mismatch=-1,
           matrix: str | SubstitutionMatrix | None = None, gap_open=-1, gap_extend=None,
           free_ends: tuple[bool, bool, bool, bool] | None = None, max_alignments: int = 100,
-          names: tuple[str, str] = ("seq1", "seq2"), max_table: int = MAX_TABLE) -> "AlignmentResult":
+          names: tuple[str, str] = ("seq1", "seq2"), max_table: int = MAX_TABLE) -> Result:
     r"""Align two sequences and work the dynamic programme by hand.
 
     Parameters
@@ -103,7 +103,7 @@ def align(seq1: str, seq2: str, *, mode: str = "global", match=1, mismatch=-1,
 
     Returns
     -------
-    AlignmentResult
+    Result
         ``answer``: ``score``, ``n_optimal`` (exact int), ``alignments``
         (dicts with ``seq1_aligned``, ``seq2_aligned``, ``seq1_range``,
         ``seq2_range`` as ``[start, end)``, ``path``: the cells from the start
@@ -545,75 +545,56 @@ _DASH = _math(r"\cdot", "·")
 
 
 # ============================================================ the result
-class AlignmentResult(Result):
-    """A worked alignment whose check also reads a CSV table and alignments in any order.
+def _checker(p: _Problem, w: _Worked | None) -> Checker:
+    """How a student's alignment answer is read and compared.
 
-    :meth:`check` takes the command's JSON keys (``score``, ``n_optimal``,
-    ``table``, ``alignments``), a bare JSON grid or a CSV file (the table;
-    a header row and a first column of letters are skipped), and also
-    ``traceback`` (one path of cells) or ``seq1_aligned``/``seq2_aligned``
+    The answer may hold the command's JSON keys (``score``, ``n_optimal``,
+    ``table``, ``alignments``), be a bare JSON grid or a CSV file (the table;
+    a header row and a first column of letters are skipped), and may also
+    give ``traceback`` (one path of cells) or ``seq1_aligned``/``seq2_aligned``
     at top level for a single alignment. Each table cell that differs is
-    reported with its candidates; each alignment is matched by its path,
-    in any order: an alignment that is not optimal is reported with its
-    score and the cell where its path leaves the optimal arrows.
+    reported with its candidates; each alignment is matched by its path, in
+    any order: an alignment that is not optimal is reported with its score
+    and the cell where its path leaves the optimal arrows.
     """
-
-    def __init__(self, *args, worked: _Worked | None = None, problem: _Problem | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._worked = worked
-        self._problem = problem
-
-    # --- the explanation of one table cell (the check report's hook) -------
-    _CELL = re.compile(r"^table(?:\.([MXY]))?\[(\d+)\]\[(\d+)\]$")
-
-    def explain(self, location: str) -> str:
-        w = self._worked
-        m = self._CELL.match(location)
-        if w is None or not m:
-            return ""
-        i, j = int(m.group(2)), int(m.group(3))
-        if i > w.p.n or j > w.p.m:
-            return ""
-        if m.group(1):
-            return w.explain(_STATES.index(m.group(1)), i, j)
-        return w.explain(None, i, j) if w.p.linear else ""
-
-    def check(self, answer) -> CheckReport:
-        given = dict(_load_student(answer))
-        if isinstance(given.get("exact"), dict) and "alignments" in given["exact"]:
-            # alignments are matched by path below, in any order (not position by position)
-            given["exact"] = {k: v for k, v in given["exact"].items() if k != "alignments"}
-        alignments = None
-        if "traceback" in given:
-            alignments = [{"path": given.pop("traceback")}]
-        if "seq1_aligned" in given or "seq2_aligned" in given:
-            entry = {k: given.pop(k) for k in ("seq1_aligned", "seq2_aligned", "seq1_range", "seq2_range")
-                     if k in given}
-            alignments = (alignments or []) + [entry]
-        if "alignments" in given:
-            listed = given.pop("alignments")
-            alignments = listed if alignments is None else (
-                alignments + (listed if isinstance(listed, list) else [listed]))
-        report = super().check(given)
-        found = list(report.discrepancies)
-        compared = report.answer["n_compared"]
-        if alignments is not None:
-            more, k = _check_alignments(self, alignments)
-            found += more
-            compared += k
-        return CheckReport.build(self, found, compared)
-
-    def _discrepancy(self, location, expected, given, reason, explanation="") -> Discrepancy:
-        src = self.source_step(location)
-        from .printers import TextPrinter
-        why = TextPrinter().words(src[1].why) if src else ""
-        shown = given if isinstance(given, str) else _json_text(given)
-        return Discrepancy(location, expected, shown, reason, src[0] if src else None, why, explanation)
+    return Checker(read=_load_student, normalize=_gather_alignments,
+                   parts={"alignments": lambda given, comparer: _check_alignments(p, w, given, comparer)},
+                   explain=lambda location: _explain_cell(p, w, location))
 
 
-def _json_text(value) -> str:
-    import json
-    return json.dumps(value, ensure_ascii=False, default=str)
+_CELL = re.compile(r"^table(?:\.([MXY]))?\[(\d+)\]\[(\d+)\]$")
+
+
+def _explain_cell(p: _Problem, w: _Worked | None, location: str) -> str:
+    """The candidates behind the expected value of one table cell (the check report's explanation)."""
+    m = _CELL.match(location)
+    if w is None or not m:
+        return ""
+    i, j = int(m.group(2)), int(m.group(3))
+    if i > p.n or j > p.m:
+        return ""
+    if m.group(1):
+        return w.explain(_STATES.index(m.group(1)), i, j)
+    return w.explain(None, i, j) if p.linear else ""
+
+
+def _gather_alignments(given: dict) -> dict:
+    """One list ``alignments`` from every way a student may give alignments (traceback, rows, a list)."""
+    given = dict(given)
+    alignments = None
+    if "traceback" in given:
+        alignments = [{"path": given.pop("traceback")}]
+    if "seq1_aligned" in given or "seq2_aligned" in given:
+        entry = {k: given.pop(k) for k in ("seq1_aligned", "seq2_aligned", "seq1_range", "seq2_range")
+                 if k in given}
+        alignments = (alignments or []) + [entry]
+    if "alignments" in given:
+        listed = given.pop("alignments")
+        alignments = listed if alignments is None else (
+            alignments + (listed if isinstance(listed, list) else [listed]))
+    if alignments is not None:
+        given["alignments"] = alignments
+    return given
 
 
 def _load_student(answer) -> dict:
@@ -659,27 +640,27 @@ def _read_table_csv(path: Path) -> list:
 
 
 # ------------------------------------------------------------ alignment check
-def _check_alignments(result: AlignmentResult, given) -> tuple[list[Discrepancy], int]:
+def _check_alignments(p: _Problem, w: _Worked | None, given, comparer) -> None:
     """Match the student's alignments with the optimal ones by path; explain the others."""
-    p = result._problem
-    expected = result.answer["alignments"]
+    answer = comparer.result.answer
+    expected = answer["alignments"]
     index = {tuple(map(tuple, a["path"])): k for k, a in enumerate(expected)}
-    found, seen, compared = [], set(), 0
+    seen = set()
     if not isinstance(given, list):
-        return [result._discrepancy("alignments", "a list of alignments", given, "expected a list")], 1
-    if not given and result.answer["n_optimal"]:
-        found.append(result._discrepancy("alignments", f"{result.answer['n_optimal']} optimal alignment(s)",
-                                         given, "no alignment given"))
+        comparer.counted()
+        return comparer.differ("alignments", "a list of alignments", given, "expected a list", "")
+    if not given and answer["n_optimal"]:
+        comparer.differ("alignments", f"{answer['n_optimal']} optimal alignment(s)", given, "no alignment given", "")
     for k, entry in enumerate(given):
         loc = f"alignments[{k}]"
-        compared += 1
+        comparer.counted()
         path, problem = _student_path(p, entry, expected)
         if path is None:
-            found.append(result._discrepancy(loc, "an alignment of the two sequences", entry, problem))
+            comparer.differ(loc, "an alignment of the two sequences", entry, problem, "")
             continue
         key = tuple(path)
         if key in seen:
-            found.append(result._discrepancy(loc, "(once)", entry, "alignment given twice"))
+            comparer.differ(loc, "(once)", entry, "alignment given twice", "")
             continue
         seen.add(key)
         if key in index:
@@ -692,12 +673,11 @@ def _check_alignments(result: AlignmentResult, given) -> tuple[list[Discrepancy]
                             _same_number(g, exp[field]))
                     if not same:
                         shown = exp[field] if isinstance(exp[field], str) else str(_plain_json(exp[field]))
-                        found.append(result._discrepancy(f"{loc}.{field}", shown, g, "differs"))
+                        comparer.differ(f"{loc}.{field}", shown, g, "differs", "")
             continue
-        reason, explanation = _why_not_optimal(result, p, path)
+        reason, explanation = _why_not_optimal(answer, p, w, path)
         if reason:
-            found.append(result._discrepancy(loc, "an optimal alignment", entry, reason, explanation))
-    return found, compared
+            comparer.differ(loc, "an optimal alignment", entry, reason, explanation)
 
 
 def _plain_json(v):
@@ -778,23 +758,22 @@ def _path_from_cells(p: _Problem, cells) -> tuple[list | None, str]:
     return path, ""
 
 
-def _why_not_optimal(result: AlignmentResult, p: _Problem, path) -> tuple[str, str]:
+def _why_not_optimal(answer: dict, p: _Problem, w: _Worked | None, path) -> tuple[str, str]:
     """Why a valid alignment (as a path) is not among the optimal ones; ("", "") when it is one
     that was not listed (more than max_alignments exist)."""
     cols = [(k - i, l - j) for (i, j), (k, l) in zip(path, path[1:])]
     r1 = "".join(p.seq1[k - 1] if di else "-" for (di, dj), (k, l) in zip(cols, path[1:]))
     r2 = "".join(p.seq2[l - 1] if dj else "-" for (di, dj), (k, l) in zip(cols, path[1:]))
     if not cols:
-        return ("the empty alignment is not optimal" if result.answer["n_optimal"] else ""), ""
+        return ("the empty alignment is not optimal" if answer["n_optimal"] else ""), ""
     its = _sym(_exact(engine.alignment_score(r1, r2, **p.kw), "score"))
-    best = result.answer["score"]
+    best = answer["score"]
     if its != best:
         return f"not optimal: it scores {its} (rescored column by column); the optimum is {best}", \
-            _leaves_arrows(result, p, path, cols)
-    w = result._worked
+            _leaves_arrows(p, w, path, cols)
     states = [0 if c == (1, 1) else (1 if c == (1, 0) else 2) for c in cols]
     if not p.local or (w is not None and _is_counted(w, path, states)) or (
-            w is None and result.answer["n_optimal"] > len(result.answer["alignments"])):
+            w is None and answer["n_optimal"] > len(answer["alignments"])):
         return "", ""                                   # optimal, beyond the listed ones
     return ("scores the optimum but has a part scoring 0 at one end (or passes through the optimum on the "
             "way): trim it; local alignments are counted untrimmable, as in Biopython"), ""
@@ -813,9 +792,8 @@ def _is_counted(w: _Worked, path, states) -> bool:
     return True
 
 
-def _leaves_arrows(result: AlignmentResult, p: _Problem, path, cols) -> str:
+def _leaves_arrows(p: _Problem, w: _Worked | None, path, cols) -> str:
     """Where the path first leaves the cells of optimal paths (from its start)."""
-    w = result._worked
     if w is None:
         return ""
     for k, ((i, j), c) in enumerate(zip(path[1:], cols)):
@@ -929,7 +907,7 @@ def _substitution_steps(p: _Problem) -> list[Step]:
     return steps
 
 
-def _worked_result(p: _Problem, w: _Worked) -> AlignmentResult:
+def _worked_result(p: _Problem, w: _Worked) -> Result:
     dp = engine.dp_tables(p.seq1, p.seq2, **p.kw)
     steps: list = [Section("The recurrence"), _recurrence(p)]
     if p.n and p.m:
@@ -957,8 +935,8 @@ def _worked_result(p: _Problem, w: _Worked) -> AlignmentResult:
     if w.n_optimal > len(w.listed):
         notes.append(f"{w.n_optimal} co-optimal alignments; the first {len(w.listed)} are listed "
                      f"(max_alignments = {p.max_alignments}).")
-    return AlignmentResult(kind="align", title=_mode_title(p), givens=_givens(p), steps=steps, answer=answer,
-                           sources=sources, notes=notes, intro=_intro(p), worked=w, problem=p)
+    return Result(kind="align", title=_mode_title(p), givens=_givens(p), steps=steps, answer=answer,
+                  sources=sources, notes=notes, intro=_intro(p), checker=_checker(p, w))
 
 
 def _table_answer(p: _Problem, w: _Worked):
@@ -1366,7 +1344,7 @@ def _alignments_steps(p: _Problem, listed: list[dict], n_opt: int, *, how: str =
     return steps
 
 
-def _large_result(p: _Problem, max_table: int) -> AlignmentResult:
+def _large_result(p: _Problem, max_table: int) -> Result:
     """Past max_table: score, exact count and alignments from the numerics, without the table."""
     score = p.engine_score
     exact_score = _sym(_exact(score, "score"))
@@ -1408,9 +1386,9 @@ def _large_result(p: _Problem, max_table: int) -> AlignmentResult:
     if n_opt > len(listed):
         notes.append(f"{n_opt} co-optimal alignments; {len(listed)} listed.")
     answer = {"score": exact_score, "n_optimal": n_opt, "alignments": listed, "table": None}
-    return AlignmentResult(kind="align", title=_mode_title(p), givens=_givens(p), steps=steps, answer=answer,
-                           sources={"score": "score", "n_optimal": "count", "alignments": "alignments"},
-                           notes=notes, intro=_intro(p), worked=None, problem=p)
+    return Result(kind="align", title=_mode_title(p), givens=_givens(p), steps=steps, answer=answer,
+                  sources={"score": "score", "n_optimal": "count", "alignments": "alignments"},
+                  notes=notes, intro=_intro(p), checker=_checker(p, None))
 
 
 # ====================================================================== demo

@@ -35,7 +35,7 @@ import sympy as sp
 
 from .exact import parse_number, significant
 from .markup import Tex
-from .result import (Chain, Display, Given, InlineMath, Result, Section, Step, Table, Unordered,
+from .result import (Chain, Checker, Display, Given, InlineMath, Result, Section, Step, Table, Unordered,
                                 checked, words)
 from ..numerics.thresholds import resolve_min_support
 from ..numerics.transactions import TransactionDatabase, from_transactions
@@ -290,7 +290,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
         kind="apriori",
         title=title or f"Apriori: frequent itemsets and association rules (N = {N}, min support count {s})",
         givens=givens, steps=steps, answer=answer, sources=sources, notes=list(db.notes),
-        unordered=_UNORDERED)
+        checker=Checker(unordered=_UNORDERED))
 
 
 # --------------------------------------------------------------------- rules

@@ -33,7 +33,7 @@ import sympy as sp
 from sympy.polys.rings import ring
 
 from .markup import Tex
-from .result import Display, InlineMath, Step, checked, words
+from .model import Display, InlineMath, Step, checked, words
 
 __all__ = ["Identity", "IDENTITIES", "DIMENSIONS", "prove", "identity_step", "general_matrix",
            "symmetric_matrix", "vector", "symmetric_point", "entry_gradient", "is_zero",

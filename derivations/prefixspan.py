@@ -34,7 +34,7 @@ from numbers import Integral
 import sympy as sp
 
 from .markup import Tex
-from .result import (Chain, Display, Given, InlineMath, Result, Section, Step, Table, Unordered,
+from .result import (Chain, Checker, Display, Given, InlineMath, Result, Section, Step, Table, Unordered,
                                 checked, words)
 from ..numerics import prefixspan as engine
 from ..numerics.seqdb import (SequenceDatabase, format_sequence, from_sequences, parse_sequence,
@@ -274,11 +274,12 @@ class _Worked:
                         "find the frequent items, project the database on each frequent prefix, and "
                         "find the frequent items of each projected database. Support counts sequences, "
                         "not occurrences."),
-            unordered={"frequent_1": Unordered(_field("pattern", self), what="pattern"),
-                       "projected": Unordered(_field("prefix", self), what="projected database"),
-                       "extensions": Unordered(_field("pattern", self), what="extension"),
-                       "patterns": Unordered(_field("pattern", self), what="pattern")},
-            normalize=lambda given: _canonical_answer(given, canonical))
+            checker=Checker(
+                unordered={"frequent_1": Unordered(_field("pattern", self), what="pattern"),
+                           "projected": Unordered(_field("prefix", self), what="projected database"),
+                           "extensions": Unordered(_field("pattern", self), what="extension"),
+                           "patterns": Unordered(_field("pattern", self), what="pattern")},
+                normalize=lambda given: _canonical_answer(given, canonical)))
 
     def _step_database(self) -> None:
         self.steps.append(Section("Step 1: frequent 1-sequences", words(

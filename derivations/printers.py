@@ -22,8 +22,8 @@ from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from .exact import exact_string, to_float
 from .markup import Tex, escape_latex, escape_markdown
-from .result import (Chain, Display, Grid, GridCell, InlineMath, Prose, Ref, Result,
-                                Section, Step, Table)
+from .model import (Chain, Display, Grid, GridCell, InlineMath, Prose, Ref, ResultData,
+                    Section, Step, Table)
 
 __all__ = ["TextPrinter", "LatexPrinter", "MarkdownPrinter", "render", "json_object",
            "json_value", "latex_document", "FORMATS", "math_latex", "grid_array"]
@@ -69,7 +69,7 @@ class _Printer:
         if unknown:
             raise TypeError(f"{type(self).__name__}: unknown setting(s) {sorted(unknown)}")
         self.settings = {**self._default_settings, **settings}
-        self.result: Result | None = None
+        self.result: ResultData | None = None
 
     def _print(self, obj):
         for cls in type(obj).__mro__:
@@ -78,7 +78,7 @@ class _Printer:
                 return method(obj)
         raise TypeError(f"{type(self).__name__} cannot print {type(obj).__name__}")
 
-    def doprint(self, result: Result) -> str:
+    def doprint(self, result: ResultData) -> str:
         self.result = result
         return self._print(result)
 
@@ -118,7 +118,7 @@ class TextPrinter(_Printer):
             return f"{sp.sstr(obj.lhs)} = {sp.sstr(obj.rhs)}"
         return sp.sstr(obj)
 
-    def _print_Result(self, r: Result) -> str:
+    def _print_ResultData(self, r: ResultData) -> str:
         out = [r.title, "=" * min(len(r.title), self.settings["width"]), ""]
         if r.intro:
             out += [self.words(r.intro), ""]
@@ -288,7 +288,7 @@ class LatexPrinter(_Printer):
     def _label(self, label: str) -> str:
         return "eq:%s:%s" % (self.result.kind.replace(".", "-"), label) if self.result else label
 
-    def _print_Result(self, r: Result) -> str:
+    def _print_ResultData(self, r: ResultData) -> str:
         h = self.settings["heading"]
         sub = {"section": "subsection", "subsection": "subsubsection"}.get(h, "paragraph")
         out = [r"\%s*{%s}" % (h, escape_latex(r.title, what="title")), ""]
@@ -384,7 +384,7 @@ def _given_latex(g) -> str:
     return f"{name} = {math_latex(value)}"
 
 
-def latex_document(results: list[Result], *, title: str | None = None,
+def latex_document(results: list[ResultData], *, title: str | None = None,
                    figures: list[tuple[str, str]] = ()) -> str:
     """A standalone document holding one or more results, and figures.
 
@@ -449,7 +449,7 @@ class MarkdownPrinter(_Printer):
             return f"${math_latex(part)}$"
         return escape_markdown(str(part))
 
-    def _print_Result(self, r: Result) -> str:
+    def _print_ResultData(self, r: ResultData) -> str:
         hashes = "#" * self.settings["heading_level"]
         out = [f"{hashes} {escape_markdown(r.title)}", ""]
         if r.intro:
@@ -723,7 +723,7 @@ def json_value(value) -> tuple[Any, Any, bool]:
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
-def json_object(r: Result) -> dict:
+def json_object(r: ResultData) -> dict:
     text = TextPrinter()
     text.result = r
     latex = LatexPrinter()
@@ -767,7 +767,7 @@ def json_object(r: Result) -> dict:
 
 
 # ==================================================================== render
-def render(result: Result, fmt: str):
+def render(result: ResultData, fmt: str):
     """Render ``result`` in one of :data:`FORMATS` (``pdf`` gives bytes)."""
     if fmt == "text":
         return TextPrinter().doprint(result)

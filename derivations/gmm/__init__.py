@@ -8,7 +8,7 @@ Public API (the maths is in each docstring):
   log-likelihood, step by step, every step checked: the E-step, the means,
   the weights (Lagrange multiplier), full / tied / diag / spherical
   covariances, the second-order check, the K-means limit and the 1-D case;
-  its :meth:`~Derivation.check` reads a student's updates written in the
+  its :meth:`~derivations.result.Result.check` reads a student's updates written in the
   answer syntax (:data:`CANONICAL`);
 * :func:`mstep` -- the derived updates evaluated exactly on data and
   responsibilities, as a hand calculation;
@@ -19,13 +19,13 @@ Public API (the maths is in each docstring):
   :func:`plot_select` draw their figures;
 * :func:`gaussian_pdf`, :func:`gaussian_pdf_nd`, :func:`demo_examples`.
 """
-from ._derive import COVARIANCE_TYPES, Derivation, derive
+from ._derive import COVARIANCE_TYPES, derive
 from ._estep import estep, gaussian_pdf, gaussian_pdf_nd
 from ._fit import fit, plot_fit, plot_select, read_init, select
 from ._mstep import mstep
 from ._syntax import CANONICAL, Instance, UpdateError, evaluate_update, parse_update
 
-__all__ = ["estep", "gaussian_pdf", "gaussian_pdf_nd", "derive", "Derivation", "mstep", "evaluate_update",
+__all__ = ["estep", "gaussian_pdf", "gaussian_pdf_nd", "derive", "mstep", "evaluate_update",
            "parse_update", "Instance", "UpdateError", "CANONICAL", "COVARIANCE_TYPES", "demo_examples",
            "fit", "select", "plot_fit", "plot_select", "read_init"]
 

@@ -37,10 +37,9 @@ from ._syntax import CANONICAL, compare_update, evaluate_update
 from ..matrix_calculus import (general_matrix, identity_step, padd, padj, pdet, pmul,
                                          poly_ring, psymmetric, ptrace, ptranspose, symmetric_matrix,
                                          vector)
-from ..result import (Chain, Discrepancy, CheckReport, Display, Ref, Result, Section, Step, Table,
-                                checked, load_answer, words, METADATA_KEYS)
+from ..result import Chain, Checker, Display, Ref, Result, Section, Step, Table, checked, words
 
-__all__ = ["derive", "Derivation", "COVARIANCE_TYPES"]
+__all__ = ["derive", "COVARIANCE_TYPES"]
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 
@@ -67,60 +66,26 @@ def w(*parts):
     return words(*[tx(p[1:]) if isinstance(p, str) and p.startswith("$") else p for p in parts])
 
 
-# ---------------------------------------------------------------- the result
-class Derivation(Result):
-    """A derivation whose answer is the final updates, written in the answer syntax.
+# ---------------------------------------------------------------- the check
+def _update_checker(types: tuple) -> Checker:
+    """A student's updates are strings in the answer syntax (:mod:`._syntax`), each compared as a formula.
 
-    :meth:`check` reads a student's updates (strings in the syntax of
-    :mod:`derivations.gmm._syntax`) and says, for each, whether it is the
-    derived update and, if not, why not.
+    For each one the report says whether it is the derived update and, if
+    not, why not ("divides by N instead of N_k").
     """
-
-    def check(self, answer) -> CheckReport:
-        given = load_answer(answer)
-        found, compared = [], 0
-        for key, value in given.items():
-            if key in METADATA_KEYS or (key == "exact" and isinstance(value, dict)):
-                continue
-            if key not in self.answer:
-                found.append(self._discrepancy(key, "(no such key)", value,
-                                               f"unknown key; known: {', '.join(self.answer)}"))
-                continue
-            expected = self.answer[key]
-            if isinstance(expected, dict):
-                if not isinstance(value, dict):
-                    found.append(self._discrepancy(key, json.dumps(expected), value,
-                                                   "expected an object with one update per covariance type: "
-                                                   + ", ".join(expected)))
-                    continue
-                items = []
-                for t, v in value.items():
-                    if t not in expected:
-                        found.append(self._discrepancy(f"{key}.{t}", "(no such key)", v,
-                                                       f"unknown covariance type; known: {', '.join(expected)}"))
-                    else:
-                        items.append((f"{key}.{t}", t, expected[t], v))
-            else:
-                t = self.covariance_types[0] if key == "covariances" else key
-                items = [(key, t, expected, value)]
-            for location, update_key, exp_text, v in items:
-                compared += 1
-                reason = compare_update(update_key, v) if isinstance(v, str) else \
-                    "expected the update as a string in the answer syntax, e.g. " + json.dumps(CANONICAL["means"])
-                if reason:
-                    found.append(self._discrepancy(location, exp_text, v, reason))
-        return CheckReport.build(self, found, compared)
-
-    def _discrepancy(self, location, expected, given, reason) -> Discrepancy:
-        src = self.source_step(location)
-        from ..result import _words_text
-        step, why = (src[0], _words_text(src[1].why, self)) if src else (None, "")
-        shown = given if isinstance(given, str) else json.dumps(given, ensure_ascii=False)
-        return Discrepancy(location, expected, shown, reason, step, why)
+    def rule(location: str, expected, given) -> str | None:
+        key = location.removeprefix("covariances.")
+        if location == "covariances":
+            key = types[0]
+        if not isinstance(given, str):
+            return "expected the update as a string in the answer syntax, e.g. " + json.dumps(CANONICAL["means"])
+        return compare_update(key, given)
+    return Checker(scalars={name: rule for name in ("responsibilities", "means", "weights", "covariances",
+                                                    "covariances.*")})
 
 
 # ------------------------------------------------------------------ derive
-def derive(covariance: str = "all") -> Derivation:
+def derive(covariance: str = "all") -> Result:
     r"""Derive the EM updates of a Gaussian mixture, every step checked.
 
     Parameters
@@ -131,7 +96,7 @@ def derive(covariance: str = "all") -> Derivation:
 
     Returns
     -------
-    Derivation
+    Result
         A :class:`~derivations.result.Result`. Answer keys (strings in the
         answer syntax of :mod:`derivations.gmm._syntax`):
         ``responsibilities``, ``means``, ``weights``, and ``covariances``
@@ -155,7 +120,7 @@ def derive(covariance: str = "all") -> Derivation:
 
 
 @functools.lru_cache(maxsize=8)
-def _build(types: tuple) -> Derivation:
+def _build(types: tuple) -> Result:
     b = _Builder(types)
     for part in (b.model, b.estep, b.toolbox, b.means, b.weights):
         part()
@@ -173,7 +138,7 @@ def _build(types: tuple) -> Derivation:
     if len(types) > 1:
         sources.update({f"covariances.{t}": f"solve_{t}" for t in types})
     sources["covariances"] = f"solve_{types[0]}"
-    result = Derivation(
+    result = Result(
         kind="gmm.derive",
         title=f"EM for a Gaussian mixture, derived ({which})",
         intro=w("We derive the EM updates of a mixture of ", tx("K"), " Gaussians in ", tx("d"),
@@ -185,8 +150,8 @@ def _build(types: tuple) -> Derivation:
                 "of numerics.gmm."),
         steps=b.steps, answer=answer, sources=sources,
         notes=["The answer keys hold each update in the answer syntax of workedout gmm derive --check "
-               "(see the README): sum(...) over i, sum(..., k) over components, dot, outer."])
-    result.covariance_types = list(types)
+               "(see the README): sum(...) over i, sum(..., k) over components, dot, outer."],
+        checker=_update_checker(types))
     return result
 
 

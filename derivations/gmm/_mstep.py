@@ -165,7 +165,7 @@ def _vec(v) -> sp.Matrix:
 
 
 def _tuple_tex(values):
-    from ..result import InlineMath
+    from ..model import InlineMath
     from ..markup import Tex
     return InlineMath(Tex(r"\left(" + r",\ ".join(sp.latex(v) for v in values) + r"\right)"),
                       "(" + ", ".join(sp.sstr(v) for v in values) + ")")
@@ -173,7 +173,7 @@ def _tuple_tex(values):
 
 def _mat(M: sp.MatrixBase):
     """A rational matrix as a hand calculation writes it: the common denominator in front."""
-    from ..result import InlineMath
+    from ..model import InlineMath
     from ..markup import Tex
     den = math.lcm(*[int(sp.Rational(v).q) for v in M]) if len(M) else 1
     ints = M * den
@@ -209,7 +209,7 @@ def _chain(lhs, links: list, value, why, label, check):
     if isinstance(value, sp.MatrixBase):
         short = all(_short_decimal(v) for v in value)
         M = value.applyfunc(lambda v: sp.Float(significant(v), 6))
-        from ..result import InlineMath
+        from ..model import InlineMath
         from ..markup import Tex
         approx = InlineMath(Tex(sp.latex(M, mat_delim="(")), "[" + ", ".join(
             "[" + ", ".join(significant(v) for v in value.row(r)) + "]" for r in range(value.rows)) + "]")

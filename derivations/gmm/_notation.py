@@ -14,7 +14,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from ..markup import Tex
-from ..result import InlineMath
+from ..model import InlineMath
 
 __all__ = ["i", "j", "k", "l", "n", "d", "K", "x", "gamma", "mu", "var", "pi_", "N_", "r", "lam", "eps",
            "show", "tex", "m", "latex", "text", "plain", "tx", "cell", "decimal"]

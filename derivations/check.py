@@ -1,0 +1,408 @@
+"""Checking a student's answer against a worked result, part by part.
+
+:func:`compare` walks the expected answer (a result's ``answer``) and the
+student's (a dict read from JSON) in parallel and returns the
+:class:`Discrepancy` list; :class:`workedout.derivations.result.Result.check`
+wraps it into a report that renders like any result.
+
+One extension protocol serves every topic: a result may carry a
+:class:`Checker`, whose fields are all optional:
+
+* ``read``       -- the topic's own answer formats (a DP table as CSV, a bare
+  grid), turned into a dict of the command's JSON keys;
+* ``normalize``  -- the student's dict rewritten into the result's notation
+  (``<(ba)>`` as ``<(ab)>``; one traceback as a list of alignments);
+* ``unordered``  -- lists compared as collections (:class:`Unordered`), entries
+  matched by content in any order;
+* ``scalars``    -- a comparison of its own for the values at some locations
+  (a derived update compared as a formula, not as a number);
+* ``parts``      -- top-level keys the topic compares itself (alignments
+  matched by their path), reporting through the same :class:`Comparer`;
+* ``explain``    -- how the expected value at a location is produced (a DP
+  cell's candidates), shown beside the step that produces it.
+
+Locations are JSON paths: ``responsibilities[0]``, ``levels[1].frequent``,
+``table.M[2][3]``; a pattern in ``unordered`` or ``scalars`` uses ``[*]`` for
+any index and ``.*`` for any key.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import sympy as sp
+
+from .exact import exact_string, parse_expression, parse_number, to_float
+from .model import METADATA_KEYS, ResultData
+from .printers import TextPrinter, json_value
+
+__all__ = ["Checker", "Unordered", "Discrepancy", "Comparer", "compare", "load_answer", "scalar_reason",
+           "significant_digits", "show_expected", "show_given", "entry_text", "words_text", "produced_by"]
+
+
+# --------------------------------------------------------------- the protocol
+@dataclass(frozen=True)
+class Unordered:
+    """How one list of the answer is compared: as a collection.
+
+    Entries are matched by ``key`` instead of by position, so a student may
+    list them in any order; a missing entry, an unexpected one and one given
+    twice are each reported, and matched entries are compared as usual.
+    ``key`` receives an entry (the expected one, or the student's as read from
+    JSON) and returns its identity (lists in it are made hashable); ``None``
+    means the entry itself (a list of scalars compared as a set). A key that
+    fails on a student's entry reports that entry as unreadable. ``what``
+    names an entry in the report (``"itemset"``, ``"rule"``). With
+    ``complete=False`` the student may give any subset of the entries (as
+    with an object's keys): only the given ones are compared, and expected
+    entries left out are not reported as missing.
+    """
+
+    key: Callable | None = None
+    what: str = "entry"
+    complete: bool = True
+
+
+def load_answer(answer) -> dict:
+    """A student's answer as a dict: from a dict, a JSON string or a JSON file."""
+    if isinstance(answer, dict):
+        return answer
+    if isinstance(answer, (str, os.PathLike)):
+        text = str(answer)
+        if isinstance(answer, os.PathLike) or not text.lstrip().startswith("{"):
+            path = Path(answer)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise ValueError(f"--check: cannot read {str(path)!r}: {exc.strerror}") from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"--check: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        if not isinstance(data, dict):
+            raise ValueError("--check: the answer must be a JSON object whose keys are the command's JSON keys")
+        return data
+    raise TypeError(f"answer: expected a dict, a JSON string or a path, got {type(answer).__name__}")
+
+
+@dataclass(frozen=True)
+class Checker:
+    """How a topic's result reads and compares a student's answer; see the module docstring.
+
+    Parameters
+    ----------
+    read : callable(answer) -> dict
+        Turns the answer as given (dict, JSON text, path; or the topic's own
+        formats) into a dict of the command's JSON keys. Default:
+        :func:`load_answer`.
+    normalize : callable(dict) -> dict, optional
+        Rewrites the student's dict into the result's notation.
+    unordered : mapping of location pattern to Unordered
+    scalars : mapping of location pattern to callable(location, expected, given) -> str or None
+        Compares one value (a leaf of the answer, not a list or an object):
+        the reason it differs, or None when it agrees.
+    parts : mapping of top-level key to callable(given, comparer)
+        Compares that key's value in the topic's own way, reporting through
+        ``comparer.differ`` and counting through ``comparer.counted``.
+    explain : callable(location) -> str, optional
+        How the expected value at ``location`` is produced ("" for nothing).
+    """
+
+    read: Callable[[Any], dict] = load_answer
+    normalize: Callable[[dict], dict] | None = None
+    unordered: Mapping[str, Unordered] = field(default_factory=dict)
+    scalars: Mapping[str, Callable[[str, Any, Any], str | None]] = field(default_factory=dict)
+    parts: Mapping[str, Callable[[Any, "Comparer"], None]] = field(default_factory=dict)
+    explain: Callable[[str], str] | None = None
+
+
+DEFAULT_CHECKER = Checker()
+
+
+@dataclass
+class Discrepancy:
+    """One difference between the student's answer and the worked result."""
+
+    location: str
+    expected: str
+    given: str
+    reason: str
+    step: int | None = None
+    step_why: str = ""
+    explanation: str = ""
+
+
+def compare(result: ResultData, answer) -> tuple[list[Discrepancy], int]:
+    """``(discrepancies, number of values compared)`` for a student's ``answer`` to ``result``."""
+    checker = result.checker or DEFAULT_CHECKER
+    given = checker.read(answer)
+    if checker.normalize is not None:
+        given = checker.normalize(given)
+    comparer = Comparer(result, checker)
+    for key, value in given.items():
+        if key in METADATA_KEYS:
+            continue
+        if key == "exact":
+            if not isinstance(value, dict):
+                comparer.differ("exact", "an object of exact values", value, "not an object")
+                continue
+            for k, v in value.items():
+                if k not in result.answer:
+                    comparer.differ(f"exact.{k}", "(no such key)", v, f"unknown key; known: {', '.join(result.answer)}")
+                elif k not in checker.parts:  # a part the topic compares itself has no exact form here
+                    comparer.compare(k, result.answer[k], v, exact=True, prefix="exact.")
+            continue
+        if key in checker.parts:
+            checker.parts[key](value, comparer)
+            continue
+        if key not in result.answer:
+            comparer.differ(key, "(no such key)", value, f"unknown key; known: {', '.join(result.answer)}")
+            continue
+        comparer.compare(key, result.answer[key], value)
+    return comparer.found, comparer.n_compared
+
+
+# ----------------------------------------------------------------- the walk
+def _pattern(location: str) -> str:
+    return re.sub(r"\[\d+\]", "[*]", location)
+
+
+class Comparer:
+    """Walks expected and given values in parallel and records discrepancies."""
+
+    MIN_DIGITS = 3
+
+    def __init__(self, result: ResultData, checker: Checker = DEFAULT_CHECKER):
+        self.result = result
+        self.checker = checker
+        self.found: list[Discrepancy] = []
+        self.n_compared = 0
+        self._scalar_patterns = {p: f for p, f in checker.scalars.items() if ".*" not in p}
+        self._scalar_wild = [(re.compile(re.escape(p).replace(r"\.\*", r"\.[^.\[]+").replace(r"\[\*\]", r"\[\d+\]")
+                                         + r"\Z"), f) for p, f in checker.scalars.items() if ".*" in p]
+
+    def counted(self, n: int = 1) -> None:
+        """Count ``n`` values compared by a topic's own part."""
+        self.n_compared += n
+
+    def differ(self, location: str, expected, given, reason: str, explanation: str | None = None) -> None:
+        """Record a discrepancy at ``location``, citing the step that produces it."""
+        plain = location.removeprefix("exact.")
+        src = self.result.source_step(plain)
+        step, why = (src[0], words_text(src[1].why, self.result)) if src else (None, "")
+        if explanation is None:
+            explanation = self.checker.explain(plain) if self.checker.explain else ""
+        self.found.append(Discrepancy(location, show_expected(expected), show_given(given), reason, step, why,
+                                      explanation or ""))
+
+    def _scalar_rule(self, location: str):
+        rule = self._scalar_patterns.get(_pattern(location))
+        if rule is None:
+            for regex, f in self._scalar_wild:
+                if regex.match(location):
+                    return f
+        return rule
+
+    def compare(self, location, expected, given, *, exact=False, prefix=""):
+        loc = prefix + location
+        if hasattr(expected, "tolist") and not isinstance(expected, sp.Basic):  # numpy arrays, scalars
+            expected = expected.tolist()
+        spec = self.checker.unordered.get(_pattern(location)) if self.checker.unordered else None
+        if spec is not None and isinstance(expected, (list, tuple)) and isinstance(given, (list, tuple)):
+            return self._compare_unordered(location, expected, given, spec, exact=exact, prefix=prefix)
+        if isinstance(expected, dict):
+            if not isinstance(given, dict):
+                return self.differ(loc, expected, given, f"expected an object with the keys {', '.join(expected)}")
+            for k, v in given.items():
+                if k not in expected:
+                    self.differ(f"{loc}.{k}", "(no such key)", v, f"unknown key; known: {', '.join(expected)}")
+                else:
+                    self.compare(f"{location}.{k}", expected[k], v, exact=exact, prefix=prefix)
+            return
+        if isinstance(expected, (list, tuple)):
+            if not isinstance(given, (list, tuple)):
+                return self.differ(loc, expected, given, "expected a list")
+            if len(given) != len(expected):
+                self.differ(loc, f"{len(expected)} entries", f"{len(given)} entries", "wrong number of entries")
+            for i, (e, g) in enumerate(zip(expected, given)):
+                self.compare(f"{location}[{i}]", e, g, exact=exact, prefix=prefix)
+            return
+        self.n_compared += 1
+        rule = self._scalar_rule(location) if self.checker.scalars else None
+        reason = rule(location, expected, given) if rule else \
+            scalar_reason(expected, given, exact, min_digits=self.MIN_DIGITS)
+        if reason:
+            self.differ(loc, expected, given, reason)
+
+    def _compare_unordered(self, location, expected, given, spec: Unordered, *, exact, prefix):
+        """Match entries by ``spec.key``; report missing, unexpected and repeated ones."""
+        loc = prefix + location
+        key = spec.key or (lambda entry: entry)
+        index: dict = {}
+        for i, e in enumerate(expected):
+            index.setdefault(_hashable(key(e)), i)
+        seen: dict = {}
+        for j, g in enumerate(given):
+            try:
+                k = _hashable(key(g))
+                hash(k)
+            except Exception:  # noqa: BLE001 - any malformed student entry
+                self.differ(f"{loc}[given {j + 1}]", f"a {spec.what}", g, f"cannot read this {spec.what}")
+                continue
+            if k in seen:
+                self.differ(f"{loc}[given {j + 1}]", "(once)", g, f"{spec.what} given twice")
+                continue
+            seen[k] = j
+            if k not in index:
+                self.differ(f"{loc}[given {j + 1}]", f"(no such {spec.what})", g,
+                            f"unexpected {spec.what}: not in the expected list")
+                continue
+            i = index[k]
+            self.compare(f"{location}[{i}]", expected[i], g, exact=exact, prefix=prefix)
+        if spec.complete:
+            for k, i in index.items():
+                if k not in seen:
+                    self.differ(f"{loc}[{i}]", entry_text(expected[i]), "(missing)", f"missing {spec.what}")
+
+
+# ------------------------------------------------------------ one value
+def scalar_reason(expected, given, exact: bool = False, *, min_digits: int = Comparer.MIN_DIGITS) -> str | None:
+    """Why one given value differs from the expected one, or None when it agrees.
+
+    Exact forms (fractions, expressions) must be equal exactly; a decimal must
+    be right to the digits it gives (at least ``min_digits`` significant).
+    """
+    if isinstance(expected, bool) or isinstance(expected, str) or expected is None:
+        return None if given == expected else "differs"
+    if (isinstance(expected, sp.Basic) and expected.is_infinite) or (
+            isinstance(expected, float) and math.isinf(expected)):
+        negative = bool(expected < 0)
+        return None if _is_infinity(given, negative) else \
+            "differs (expected infinity: null as JSON writes it, or \"oo\" or \"inf\")"
+    if isinstance(given, bool) or given is None:
+        return "expected a number"
+    # numbers: expected is exact (SymPy), an int, or a float from numerics
+    if isinstance(given, str):
+        text = given.strip()
+        try:
+            value = parse_number(text, what="answer")
+            is_decimal = "." in text or "e" in text.lower()
+        except ValueError:
+            try:
+                value = parse_expression(text, what="answer")
+            except ValueError as exc:
+                return f"cannot read the given value: {exc}"
+            is_decimal = False
+    elif isinstance(given, (int, float)):
+        value = parse_number(given, what="answer")
+        text = repr(given)
+        is_decimal = isinstance(given, float)
+    else:
+        return "expected a number"
+    # a float from numerics is the decimal it prints as, like a float in the answer file
+    exp_value = parse_number(float(expected)) if isinstance(expected, float) else sp.sympify(expected)
+    if _equal_exactly(exp_value, value):
+        return None
+    if exact or not is_decimal:
+        return "differs" if not exact else "differs (exact comparison)"
+    # a decimal approximation: right to the digits given
+    e = to_float(exp_value)
+    g = float(value)
+    digits = significant_digits(text)
+    if g == 0 or not math.isfinite(g):
+        return "differs"
+    unit = 0.5 * 10 ** (math.floor(math.log10(abs(g))) - digits + 1)
+    tol = max(unit * (1 + 1e-9), 1e-12 * abs(e))
+    if abs(g - e) <= tol:
+        if digits < min_digits and abs(g - e) > 1e-12 * abs(e):
+            return f"only {digits} significant digit(s); give at least {min_digits}"
+        return None
+    return "differs"
+
+
+def significant_digits(text: str) -> int:
+    """The number of significant digits of a decimal as written (``"0.0320"`` has 3)."""
+    mantissa = text.lower().split("e")[0].lstrip("+-").replace(".", "").lstrip("0")
+    return max(len(mantissa), 1)
+
+
+def _equal_exactly(a: sp.Basic, b: sp.Basic) -> bool:
+    if a == b:
+        return True
+    try:
+        diff = sp.N(a - b, 50)
+        scale = sp.N(abs(a), 50) + 1
+        if diff.is_number and abs(diff) > scale * sp.Float(10) ** -40:
+            return False
+        simplified = sp.simplify(a - b)
+        return simplified == 0 or bool(diff.is_number and abs(diff) <= scale * sp.Float(10) ** -45)
+    except (TypeError, ValueError):
+        return False
+
+
+_INFINITY_WORDS = {"oo", "inf", "infinity", "+oo", "+inf", "+infinity", "∞"}
+
+
+def _is_infinity(given, negative: bool) -> bool:
+    """JSON's null (how an infinite value is written), "oo"/"inf"/"infinity", or a float infinity."""
+    if given is None:
+        return True
+    if isinstance(given, float):
+        return math.isinf(given) and (given < 0) == negative
+    if isinstance(given, str):
+        text = given.strip().lower()
+        if negative:
+            return text.startswith("-") and text[1:] in _INFINITY_WORDS
+        return text in _INFINITY_WORDS
+    return False
+
+
+def _hashable(value):
+    """Lists and dicts as tuples, so that a key built from JSON data can be hashed."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _hashable(v)) for k, v in value.items()))
+    return value
+
+
+# ------------------------------------------------------------ shown values
+def show_expected(value) -> str:
+    """An expected value as the report shows it: the exact form, and its decimal when that differs."""
+    if isinstance(value, sp.Integer):
+        return str(int(value))
+    if isinstance(value, sp.Basic):
+        s = exact_string(value)
+        f = to_float(value)
+        return s if s == repr(f) else f"{s} ≈ {f:.6g}"
+    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+
+
+def show_given(value) -> str:
+    """A student's value as the report shows it (text as typed, anything else as JSON)."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def entry_text(value) -> str:
+    """An expected entry as JSON text (exact numbers as their strings), for a report."""
+    return json.dumps(json_value(value)[1], ensure_ascii=False)
+
+
+def words_text(parts, result: ResultData | None = None) -> str:
+    """Words (a step's justification) as plain text; a Ref prints as its step number."""
+    printer = TextPrinter()
+    printer.result = result
+    return printer.words(parts)
+
+
+def produced_by(d: Discrepancy) -> str:
+    """The report's "produced by" cell: the step, then the explanation of the location, if any."""
+    step = f"step {d.step}: {d.step_why}" if d.step else ""
+    if not d.explanation:
+        return step
+    return f"{step}{' ' if step.endswith('.') else '; '}{d.explanation}" if step else d.explanation

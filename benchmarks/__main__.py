@@ -7,14 +7,16 @@ import platform
 import sys
 
 from benchmarks._harness import markdown_table, run_cases
+from workedout.derivations.topics import TOPICS
 
-TOPICS = ["gmm", "alignment", "convolution", "prefixspan", "apriori", "derive"]
+#: every benchmark script the topic registry names, in its order
+BENCHMARKS = [name for topic in TOPICS for name in topic.benchmarks]
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks",
                                      description="Side-by-side benchmarks against the peer libraries.")
-    parser.add_argument("topic", choices=TOPICS)
+    parser.add_argument("topic", choices=BENCHMARKS)
     parser.add_argument("--quick", action="store_true", help="small sizes, few repeats (a smoke run)")
     args = parser.parse_args(argv)
     try:

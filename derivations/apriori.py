@@ -290,7 +290,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
         kind="apriori",
         title=title or f"Apriori: frequent itemsets and association rules (N = {N}, min support count {s})",
         givens=givens, steps=steps, answer=answer, sources=sources, notes=list(db.notes),
-        checker=Checker(unordered=_UNORDERED))
+        checker=CHECKER)
 
 
 # --------------------------------------------------------------------- rules
@@ -759,6 +759,9 @@ _UNORDERED = {
     "rules[*].antecedent": _ITEMS,
     "rules[*].consequent": _ITEMS,
 }
+
+#: How a student's Apriori answer is compared: every list by content, in any order.
+CHECKER = Checker(unordered=_UNORDERED)
 
 
 # ---------------------------------------------------------------------- demo

@@ -1,6 +1,6 @@
 """``workedout demo``: every built-in example of the course, in every format.
 
-Each topic module in :data:`DEMO_TOPICS` has ``demo_examples()`` returning
+Each topic's worked module (its ``worked`` entry in :mod:`.topics`) has ``demo_examples()`` returning
 :class:`Example` (a worked result) and :class:`Figure` (a picture) entries.
 The demo writes ``NAME.txt``, ``NAME.tex`` (a standalone document),
 ``NAME.md`` and ``NAME.json`` for each result, ``NAME.png`` for each figure,
@@ -10,7 +10,6 @@ so a failed run leaves no partial files.
 """
 from __future__ import annotations
 
-import importlib
 import shutil
 import sys
 import tempfile
@@ -20,11 +19,10 @@ from pathlib import Path
 from typing import Callable
 
 from .printers import latex_document
+from .topics import TOPICS, load
 
-__all__ = ["Example", "Figure", "run_demo", "DEMO_TOPICS"]
+__all__ = ["Example", "Figure", "run_demo"]
 
-DEMO_TOPICS = ["workedout.derivations.gmm", "workedout.derivations.prefixspan", "workedout.derivations.apriori", "workedout.derivations.convolution",
-               "workedout.derivations.alignment"]
 TEXT_FORMATS = {"txt": "text", "tex": "tex-document", "md": "md", "json": "json"}
 
 
@@ -43,8 +41,8 @@ class Figure:
 
 def collect() -> list:
     entries = []
-    for module in DEMO_TOPICS:
-        entries += importlib.import_module(module).demo_examples()
+    for t in TOPICS:
+        entries += load(t.worked).demo_examples()
     return entries
 
 

@@ -266,7 +266,6 @@ class _Worked:
             givens.append(Given("patterns", "closed only"))
         title = (f"PrefixSpan: sequential patterns of {self.n} sequence{'s' if self.n != 1 else ''} "
                  f"at min_support {self.minsup}")
-        canonical = self.canonical
         return Result(
             kind="prefixspan", title=title, givens=givens, steps=self.steps, answer=answer,
             sources=self.sources, notes=self.notes,
@@ -274,12 +273,17 @@ class _Worked:
                         "find the frequent items, project the database on each frequent prefix, and "
                         "find the frequent items of each projected database. Support counts sequences, "
                         "not occurrences."),
-            checker=Checker(
-                unordered={"frequent_1": Unordered(_field("pattern", self), what="pattern"),
-                           "projected": Unordered(_field("prefix", self), what="projected database"),
-                           "extensions": Unordered(_field("pattern", self), what="extension"),
-                           "patterns": Unordered(_field("pattern", self), what="pattern")},
-                normalize=lambda given: _canonical_answer(given, canonical)))
+            checker=self.checker())
+
+    def checker(self) -> Checker:
+        """Patterns matched by content in any order, written in any order inside an itemset."""
+        canonical = self.canonical
+        return Checker(
+            unordered={"frequent_1": Unordered(_field("pattern", self), what="pattern"),
+                       "projected": Unordered(_field("prefix", self), what="projected database"),
+                       "extensions": Unordered(_field("pattern", self), what="extension"),
+                       "patterns": Unordered(_field("pattern", self), what="pattern")},
+            normalize=lambda given: _canonical_answer(given, canonical))
 
     def _step_database(self) -> None:
         self.steps.append(Section("Step 1: frequent 1-sequences", words(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..cli import UsageError, add_output_options, command_parser, emit
+from .base import UsageError, add_output_options, command_parser, emit
 
 __all__ = ["register"]
 

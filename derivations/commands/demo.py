@@ -1,7 +1,7 @@
 """``workedout demo``: work every built-in example into a folder."""
 from __future__ import annotations
 
-from ..cli import command_parser
+from .base import command_parser
 
 __all__ = ["register"]
 

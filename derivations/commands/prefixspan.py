@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from ..cli import add_output_options, command_parser, emit
+from .base import add_output_options, command_parser, emit
 
 __all__ = ["register", "read_db"]
 

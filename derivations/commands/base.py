@@ -1,0 +1,187 @@
+"""What every subcommand is built from: one parser class, one set of option types, one output path.
+
+* :class:`Parser` turns argparse's errors into one-line :class:`UsageError`.
+* :func:`command_parser` / :func:`topic_group` make a subcommand whose
+  ``--help`` ends with a runnable example; :func:`alias` adds an old
+  spelling of an option, hidden from ``--help``.
+* Option types, each raising one error style (``argument --k: must be at
+  least 1, got 0``): :func:`integer`, :func:`real`. Exact numbers, lists and
+  matrices are read by :mod:`workedout.derivations.exact` in the library
+  function, whose errors name its Python parameter; :func:`flag_message`
+  turns that name into the option's flag.
+* :func:`add_output_options` (``--format``, ``-o``, ``--check``),
+  :func:`add_plot_option` and :func:`emit` (render, check, write atomically,
+  the figure written all or nothing with the result).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from ..printers import FORMATS
+
+__all__ = ["UsageError", "Parser", "command_parser", "topic_group", "alias", "integer", "real",
+           "add_output_options", "add_plot_option", "emit", "write_atomic", "flag_message", "PLOT_SUFFIXES"]
+
+PLOT_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+class UsageError(ValueError):
+    """Bad command-line input (exit status 2)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse whose errors become one-line UsageErrors (no usage dump)."""
+
+    def error(self, message):
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def command_parser(sub, name: str, *, help: str, example: str, description: str = "") -> Parser:
+    """A subcommand parser whose --help ends with a runnable example."""
+    parser = sub.add_parser(name, help=help, description=description or help,
+                            epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(parser=parser)  # the innermost parser wins: errors name its flags
+    return parser
+
+
+def topic_group(sub, name: str, *, help: str, example: str):
+    """A topic command with subcommands of its own (``workedout gmm estep``)."""
+    parser = command_parser(sub, name, help=help, example=example)
+    group = parser.add_subparsers(dest=f"{name}_command", metavar="COMMAND", parser_class=Parser)
+    group.required = True
+    return group
+
+
+def alias(parser: argparse.ArgumentParser, old: str, new: str) -> None:
+    """Accept ``old`` as a hidden spelling of the option ``new`` (same destination, same type)."""
+    action = next(a for a in parser._actions if new in a.option_strings)
+    parser.add_argument(old, dest=action.dest, type=action.type, choices=action.choices, nargs=action.nargs,
+                        action="store" if action.nargs != 0 else type(action), help=argparse.SUPPRESS,
+                        **({"metavar": action.metavar} if action.nargs != 0 else {}))
+
+
+# ------------------------------------------------------------ option types
+def _named(parse: Callable, name: str) -> Callable:
+    parse.__name__ = name  # argparse: "argument --k: invalid <name> value: 'x'" for an unreadable value
+    return parse
+
+
+def integer(*, minimum: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number, at least ``minimum`` when given."""
+    def parse(text: str) -> int:
+        value = int(text.strip())  # ValueError: argparse says "invalid integer value: 'x'"
+        if minimum is not None and value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {text!r}")
+        return value
+    return _named(parse, "integer")
+
+
+def real(*, minimum: float | None = None, positive: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite decimal number (positive, or at least ``minimum``, when asked)."""
+    def parse(text: str) -> float:
+        value = float(text.strip())
+        if value != value or value in (float("inf"), float("-inf")):
+            raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+        if positive and not value > 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text!r}")
+        if minimum is not None and value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {text!r}")
+        return value
+    return _named(parse, "number")
+
+
+# ------------------------------------------------------ library errors
+_PARAMETER = re.compile(r"(\w+)((?:\[[^\]]*\])*):")
+
+
+def flag_message(message: str, parser: argparse.ArgumentParser | None) -> str:
+    """A library error naming a Python parameter (``sds: ...``) as the flag a user typed (``--sds: ...``)."""
+    m = _PARAMETER.match(message)
+    if parser is None or m is None:
+        return message
+    for action in parser._actions:
+        if action.dest == m.group(1) and action.help != argparse.SUPPRESS:
+            name = action.option_strings[-1] if action.option_strings else (action.metavar or action.dest)
+            return f"{name}{m.group(2)}:{message[m.end():]}"
+    return message
+
+
+# ----------------------------------------------------------------- output
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """The options every worked command takes: --format, -o, --check."""
+    group = parser.add_argument_group("output")
+    group.add_argument("--format", choices=FORMATS, default="text",
+                       help="output format (default: text); pdf needs -o and pdflatex")
+    group.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    group.add_argument("--check", metavar="FILE",
+                       help="compare a student's answer (JSON with any of this command's JSON keys) "
+                            "and report each discrepancy; exit 1 if any")
+
+
+def add_plot_option(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--plot FIG.png``: a figure written beside the result (see :func:`emit`)."""
+    parser.add_argument("--plot", metavar="FIG.png", help=f"{help} (.png, .pdf or .svg)")
+
+
+def emit(result, args, *, plot: Callable[[str], None] | None = None) -> int:
+    """Render ``result`` per --format/-o, or check it per --check; return the exit status.
+
+    ``plot(path)`` draws the figure asked for with ``--plot``: it is written
+    before the result and removed again if writing the result fails, so a
+    failed command leaves neither behind.
+    """
+    plot_path = getattr(args, "plot", None) if plot is not None else None
+    if plot_path and not plot_path.lower().endswith(PLOT_SUFFIXES):
+        raise UsageError(f"--plot: {plot_path!r} must end in .png, .pdf or .svg")
+    status = 0
+    if getattr(args, "check", None):
+        result = result.check(args.check)
+        status = 0 if result.ok else 1
+    fmt = args.format
+    if fmt == "pdf" and not args.output:
+        raise UsageError("--format pdf: needs -o FILE (a PDF is not written to the terminal)")
+    content = result.render(fmt)
+    if plot_path:
+        plot(plot_path)
+    try:
+        if args.output:
+            write_atomic(args.output, content)
+            print(f"wrote {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(content)
+    except BaseException:
+        if plot_path and os.path.exists(plot_path):
+            os.unlink(plot_path)
+        raise
+    return status
+
+
+def write_atomic(path, content: str | bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it into place."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise UsageError(f"-o: directory {str(directory)!r} does not exist")
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the mode open() would
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

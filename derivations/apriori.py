@@ -123,7 +123,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
         " of an itemset X is the number of transactions that contain every item of X; X is frequent when ",
         InlineMath(Tex(r"\sigma(X) \ge \sigma_{\min}"), "σ(X) ≥ σ_min"), "."))]
     shown = [[str(i), _fmt(t) if t else "(empty)"] for i, t in enumerate(db.transactions, 1)]
-    steps += _parts(Step(_table(["TID", "items"], shown, align="rl"),
+    steps.append(Step(_table(["TID", "items"], shown, align="rl"),
                       why=words(f"the {N} transaction{'s' if N != 1 else ''}, items in their natural order"
                                 + (f"; {db.n_empty} empty, counted in N" if db.n_empty else "")),
                       label="database"))
@@ -138,7 +138,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
         if k == 1:
             C = {(x,): sigma((x,)) for x in db.items}
             join_rows, pruned, survivors = [], {}, list(C)
-            steps += _parts(Step(
+            steps.append(Step(
                 _table(["candidate", _sigma_head(), f"frequent (≥ {s})"],
                        [[_fmt(c), n, "yes" if n >= s else "no"] for c, n in C.items()], align="lrc"),
                 why=words(InlineMath(Tex("C_1"), "C_1"),
@@ -159,7 +159,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
                     check=checked("numerics.apriori's join is empty too", same_join),
                     label=f"join_{k}"))
             else:
-                steps += _parts(Step(
+                steps.append(Step(
                     _table([InlineMath(Tex(r"p \in L_{%d}" % (k - 1)), f"p in L_{k - 1}"),
                             InlineMath(Tex(r"q \in L_{%d}" % (k - 1)), f"q in L_{k - 1}"),
                             InlineMath(Tex(r"p \cup q"), "p ∪ q")],
@@ -187,7 +187,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
                 else:
                     rows = [[_fmt(c), "; ".join(_fmt(x) for x in pruned[c]) if c in pruned else "none",
                              "pruned" if c in pruned else "kept"] for _, _, c in joined]
-                    steps += _parts(Step(
+                    steps.append(Step(
                         _table(["candidate", InlineMath(Tex(r"\text{infrequent %d-subsets} \notin L_{%d}" % (k - 1, k - 1)),
                                                         f"infrequent {k - 1}-subsets (not in L_{k - 1})"), "verdict"],
                                rows, align="llc"),
@@ -200,7 +200,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
                         label=f"prune_{k}"))
             C = {c: sigma(c) for c in survivors}
             if survivors:
-                steps += _parts(Step(
+                steps.append(Step(
                     _table(["candidate", _sigma_head(), f"frequent (≥ {s})"],
                            [[_fmt(c), n, "yes" if n >= s else "no"] for c, n in C.items()], align="lrc"),
                     why=words(_Ck(k), ": count the transactions containing each remaining candidate"),
@@ -214,7 +214,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
                       and all(fp[frozenset(c)] == n and bitset[frozenset(c)] == n for c, n in L_k.items()))
         if L_k:
             stop = max_len is not None and k >= max_len
-            steps += _parts(Step(
+            steps.append(Step(
                 _table(["itemset", _sigma_head()], [[_fmt(c), n] for c, n in L_k.items()], align="lr"),
                 why=words(_Lk(k), f": the {len(L_k)} frequent {k}-itemset{'s' if len(L_k) != 1 else ''}"
                           + (f"; the maximum size {max_len} is reached: stop" if stop else "")),
@@ -244,7 +244,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
 
     ordered = sorted(frequent_all, key=lambda c: (len(c), c))
     steps.append(Section("All frequent itemsets", ()))
-    steps += _parts(Step(
+    steps.append(Step(
         _table(["itemset", _sigma_head(), InlineMath(Tex(r"\sigma / N"), "σ/N")],
                [[_fmt(c), frequent_all[c], _q(sp.Rational(frequent_all[c], N))] for c in ordered], align="lrr")
         if ordered else Display(InlineMath(Tex(r"L_1 \cup L_2 \cup \dots = \emptyset"), "no itemset is frequent")),
@@ -400,7 +400,7 @@ def _rules(frequent: dict, N: int, c_min, db, sigma, asked: list, numeric) -> tu
               "conf", "lift", "leverage", "conviction"]
     if c_min is not None:
         header.append(InlineMath(Tex(r"\ge c_{\min}"), "≥ c_min"))
-    steps += _parts(Step(
+    steps.append(Step(
         _table(header, rows, align="l" + "r" * (len(header) - 1)) if rows else
         Display(InlineMath(Tex(r"\text{no rules}"), "no rules")),
         why=words(("no frequent itemset has two or more items, so there are no association rules" if not answer
@@ -536,12 +536,12 @@ def _sweep(db, values: list[tuple[str, object]], max_len, numeric) -> tuple[list
     steps = [Section("Minimum-support sweep", words(
         "The number of frequent itemsets of each size as the minimum support changes "
         "(the figure of workedout apriori --plot shows the same).")),
-        *_parts(Step(_table(header, table, align="lr" + "r" * (depth + 1)),
+        Step(_table(header, table, align="lr" + "r" * (depth + 1)),
              why=words(f"{len(rows)} minimum support{'s' if len(rows) != 1 else ''}, each resolved to a count "
                        "of the N transactions"),
              check=checked("numerics.apriori (bitsets) and FP-growth find the same itemsets at every "
                            "minimum support", agree),
-             label="sweep"))]
+             label="sweep")]
     return rows, steps
 
 
@@ -672,22 +672,6 @@ def _table(header, rows, *, align: str, limit: int | None = None) -> Table:
     return Table(header, rows, caption=caption, align=_fit(header, rows, align))
 
 
-def _parts(step: Step) -> list[Step]:
-    """A step whose table is longer than a page, as that step and continuation steps."""
-    t = step.statement
-    if not isinstance(t, Table) or len(t.rows) <= _PAGE_ROWS:
-        return [step]
-    chunks = [t.rows[i:i + _PAGE_ROWS] for i in range(0, len(t.rows), _PAGE_ROWS)]
-    out = [Step(Table(t.header, chunks[0], align=t.align), why=step.why, check=step.check, label=step.label)]
-    for j, chunk in enumerate(chunks[1:], 1):
-        first = j * _PAGE_ROWS + 1
-        out.append(Step(Table(t.header, chunk, caption=t.caption if j == len(chunks) - 1 else (), align=t.align),
-                        why=words(f"(continued: rows {first} to {first + len(chunk) - 1} of {len(t.rows)})"),
-                        check=step.check))
-    return out
-
-
-_PAGE_ROWS = 32
 _TEXT_WIDTH_CM = 16.0  # A4 with the document's 2.2 cm margins, less a little
 
 

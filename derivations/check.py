@@ -395,9 +395,7 @@ def entry_text(value) -> str:
 
 def words_text(parts, result: ResultData | None = None) -> str:
     """Words (a step's justification) as plain text; a Ref prints as its step number."""
-    printer = TextPrinter()
-    printer.result = result
-    return printer.words(parts)
+    return TextPrinter(result=result).words(parts)
 
 
 def produced_by(d: Discrepancy) -> str:

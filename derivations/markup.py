@@ -10,6 +10,10 @@ Two kinds of string reach a LaTeX document:
   characters, and non-ASCII letters are mapped to commands that typeset
   them; a character with no safe mapping is refused with a clear error.
 
+Markdown gets :func:`escape_markdown` (outside maths) and
+:func:`escape_mathjax_text` (user text inside ``\\text{...}`` of display
+maths, which MathJax and KaTeX read differently from LaTeX).
+
 User identifiers that become SymPy symbols go through
 :func:`safe_identifier` first (SymPy prints symbol names verbatim into LaTeX).
 """
@@ -18,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["Tex", "escape_latex", "escape_markdown", "safe_identifier", "as_tex"]
+__all__ = ["Tex", "escape_latex", "escape_markdown", "escape_mathjax_text", "safe_identifier", "as_tex"]
 
 
 class Tex(str):
@@ -186,6 +190,16 @@ def escape_markdown(text: str) -> str:
     if m:
         escaped = escaped[:m.end() - 1] + "\\" + escaped[m.end() - 1:]
     return escaped
+
+
+# characters that mean something inside \text{...} in MathJax and KaTeX
+_MATHJAX_TEXT = {"\\": "/", "{": "(", "}": ")", "$": "\\$", "&": "\\&", "#": "\\#", "%": "\\%",
+                 "_": "\\_", "^": "'", "~": "-", "\r": " ", "\n": " "}
+
+
+def escape_mathjax_text(text: str) -> str:
+    """User text for ``\\text{...}`` in display maths that MathJax, KaTeX and LaTeX all read."""
+    return "".join(_MATHJAX_TEXT.get(ch, ch) for ch in str(text))
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)?\Z")

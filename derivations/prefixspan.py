@@ -53,7 +53,7 @@ PAPER_DB = """\
 
 PROJECTIONS = ("strict", "paper")
 _EMPTY = InlineMath(Tex(r"\emptyset"), "(none)")
-_MAX_ROWS = 40          # rows of one table shown (the JSON always has everything)
+_MAX_ROWS = 200         # rows of one table shown (the JSON always has everything)
 _TREE_ROWS = 34         # mining-tree rows per table (a LaTeX tabular does not break across pages)
 _MAX_TREE = 150         # mining-tree nodes shown
 _PATTERN_ROWS = 25      # rows of the pattern tables (three pattern/support pairs per row)
@@ -203,7 +203,7 @@ class _Worked:
             pattern = tuple(tuple(sort_items(set(a))) for a in prefix)
             if not pattern or not all(pattern):
                 raise ValueError(f"prefix: expected a non-empty pattern, got {prefix!r}")
-        sup = sum(_contains(seq, pattern) for seq in self.db)
+        sup = sum(engine.contains(seq, pattern) for seq in self.db)
         if sup < self.minsup:
             length = sum(len(a) for a in pattern)
             if length == 1:
@@ -300,12 +300,11 @@ class _Worked:
         reread = [tuple(tuple(sort_items(self.by_name[x] for x in a))
                         for a in parse_sequence(self.fmt(seq), dialect=self.dialect)[0]) for seq in self.db]
         same = reread == list(self.db)
-        for chunk, part in _chunks(rows, _MAX_ROWS, self.notes, "database rows"):
-            self.steps.append(Step(Table(["SID", "sequence"], chunk, align="ll"), why=words(*why) if part == 0
-                                   else words("The sequence database (continued)."),
-                                   check=checked("each sequence, written in the notation and read back, "
-                                                 "gives the same itemsets", same),
-                                   label="database" if part == 0 else None))
+        self.steps.append(Step(Table(["SID", "sequence"], _shown(rows, self.notes, "database rows"), align="ll"),
+                               why=words(*why),
+                               check=checked("each sequence, written in the notation and read back, "
+                                             "gives the same itemsets", same),
+                               label="database"))
 
     def _step_min_support(self) -> None:
         ms = self.min_support_given
@@ -337,15 +336,14 @@ class _Worked:
         every = dict(engine.prefixspan(self.db, 1, max_length=1)) if self.n else {}
         direct = every == {((x,),): len(s) for x, s in self.item_sids.items()}
         if rows:
-            for chunk, part in _chunks(rows, _MAX_ROWS, self.notes, "item-count rows"):
-                self.steps.append(Step(
-                    Table(["1-sequence", "in sequences", "support", "frequent"], chunk, align="llrc"),
-                    why=words("count each item once per sequence that contains it, however often it occurs "
-                              f"there; frequent when the support is at least {self.minsup}")
-                    if part == 0 else words("item counts (continued)"),
-                    check=checked("every support recomputed by numerics.prefixspan.prefixspan "
-                                  "(min_support 1, max_length 1)", direct),
-                    label="counts" if part == 0 else None))
+            self.steps.append(Step(
+                Table(["1-sequence", "in sequences", "support", "frequent"],
+                      _shown(rows, self.notes, "item-count rows"), align="llrc"),
+                why=words("count each item once per sequence that contains it, however often it occurs "
+                          f"there; frequent when the support is at least {self.minsup}"),
+                check=checked("every support recomputed by numerics.prefixspan.prefixspan "
+                              "(min_support 1, max_length 1)", direct),
+                label="counts"))
         mined = engine.prefixspan(self.db, self.minsup, max_length=1) if self.n else []
         ok = [(p, s) for p, s in mined] == [(((x,),), len(self.item_sids[x])) for x in self.frequent]
         dropped = [self.fmt(((x,),)) for x in self.item_sids if x not in self.frequent_set]
@@ -391,12 +389,12 @@ class _Worked:
                     "with an underscore, as in (_x): they can only extend the last itemset of the prefix. "
                     "Sequences with no occurrence, or nothing after it, are dropped. " + form)
         label = f"projected_{i}"
-        for chunk, part in _chunks(rows, _MAX_ROWS, self.notes, f"rows of the {p}-projected database"):
-            self.steps.append(Step(Table(["SID", "sequence", f"{p}-projected"], chunk, align="lll"),
-                                   why=why if part == 0 else words(f"the {p}-projected database (continued)"),
-                                   check=checked("the strict projection equals numerics.prefixspan."
-                                                 "projected_database (pseudo-projection on positions)", same),
-                                   label=label if part == 0 else None))
+        self.steps.append(Step(Table(["SID", "sequence", f"{p}-projected"],
+                                     _shown(rows, self.notes, f"rows of the {p}-projected database"), align="lll"),
+                               why=why,
+                               check=checked("the strict projection equals numerics.prefixspan."
+                                             "projected_database (pseudo-projection on positions)", same),
+                               label=label))
         self.sources[f"projected[{i - 1}]"] = label
         projected = {"prefix": p, "form": self.projection, "sequence_ids": [sid for sid, _ in kept],
                      "sequences": [self.fmt_projected(pr) for _, pr in kept]}
@@ -462,12 +460,12 @@ class _Worked:
             self.steps.append(Step(Display(_EMPTY), why=why + (" Here no item extends the prefix this way.",),
                                    label=label))
             return
-        for chunk, part in _chunks(rows, _MAX_ROWS, self.notes, f"rows of the extension counts of {p}"):
-            self.steps.append(Step(
-                Table(["pattern", "counted in (SID)", "support", "frequent"], chunk, align="llrc"),
-                why=why if part == 0 else words("extension counts (continued)"),
-                check=checked("every support recomputed by numerics.prefixspan.support on the whole database", ok),
-                label=label if part == 0 else None))
+        self.steps.append(Step(
+            Table(["pattern", "counted in (SID)", "support", "frequent"],
+                  _shown(rows, self.notes, f"rows of the extension counts of {p}"), align="llrc"),
+            why=why,
+            check=checked("every support recomputed by numerics.prefixspan.support on the whole database", ok),
+            label=label))
 
     # --- step 4: the mining tree ----------------------------------------------
     def _steps_tree(self) -> list:
@@ -527,7 +525,7 @@ class _Worked:
         if not self.closed:
             return [{"pattern": self.fmt(pt), "support": s} for pt, s in patterns]
         closed = [(pt, s) for pt, s in patterns
-                  if not any(s2 == s and q != pt and _contains(q, pt) for q, s2 in everything)]
+                  if not any(s2 == s and q != pt and engine.contains(q, pt) for q, s2 in everything)]
         oracle = engine.prefixspan(self.db, self.minsup, max_length=self.max_length, closed=True) if self.n else []
         self._pattern_steps(closed, "closed", "the closed patterns: those that no proper super-sequence "
                                 "contains with the same support (each pattern compared with every longer one)",
@@ -578,18 +576,6 @@ class _Worked:
 
 
 # ====================================================== the textbook helpers
-def _contains(seq, pattern) -> bool:
-    """Subsequence containment: each itemset of the pattern inside a later itemset of the sequence."""
-    j = 0
-    for a in pattern:
-        while j < len(seq) and not set(a) <= set(seq[j]):
-            j += 1
-        if j == len(seq):
-            return False
-        j += 1
-    return True
-
-
 def _is_prefix(prefix, pattern) -> bool:
     """Whether ``pattern`` grows ``prefix`` by one item (as new itemset or into its last one)."""
     if len(pattern) == len(prefix) + 1:
@@ -661,14 +647,13 @@ def _extend(projected: list, last: tuple, y, kind: str) -> list:
     return out
 
 
-def _chunks(rows, size, notes, what):
-    """Rows in pieces of ``size`` (one table each); beyond 5 pieces, a note instead."""
-    limit = 5 * size
-    if len(rows) > limit:
-        notes.append(f"Only the first {limit} of {len(rows)} {what} are shown; the JSON has everything.")
-        rows = rows[:limit]
-    for part, start in enumerate(range(0, len(rows), size)):
-        yield rows[start:start + size], part
+def _shown(rows, notes, what):
+    """The rows a table shows: at most :data:`_MAX_ROWS` (the LaTeX printer splits them across pages);
+    past that, a note says the JSON has everything."""
+    if len(rows) > _MAX_ROWS:
+        notes.append(f"Only the first {_MAX_ROWS} of {len(rows)} {what} are shown; the JSON has everything.")
+        rows = rows[:_MAX_ROWS]
+    return rows
 
 
 def _as_fraction(value) -> Fraction | None:

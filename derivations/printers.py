@@ -21,11 +21,11 @@ from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from .exact import exact_string, to_float
-from .markup import Tex, escape_latex, escape_markdown
+from .markup import Tex, escape_latex, escape_markdown, escape_mathjax_text
 from .model import (Chain, Display, Grid, GridCell, InlineMath, Prose, Ref, ResultData,
                     Section, Step, Table)
 
-__all__ = ["TextPrinter", "LatexPrinter", "MarkdownPrinter", "render", "json_object",
+__all__ = ["TextPrinter", "LatexPrinter", "MarkdownPrinter", "JsonPrinter", "render", "json_object",
            "json_value", "latex_document", "FORMATS", "math_latex", "grid_array"]
 
 FORMATS = ("text", "tex", "tex-document", "md", "json", "pdf")
@@ -62,14 +62,26 @@ def _math_text(obj) -> str:
 
 
 class _Printer:
+    """What every printer shares: validated settings, the dispatch, and one walk over a result.
+
+    ``_print_ResultData`` walks the result once for every format: the head
+    (title, intro, givens), then each :class:`Section` and numbered
+    :class:`Step`, then the notes; a printer supplies ``_head``, ``_section``,
+    ``_step`` and ``_note``, each returning lines. The per-print state (the
+    result being printed, the current step's number and label, which a
+    statement's equation tag needs) is created here, in ``__init__``.
+    """
+
     _default_settings: dict = {}
 
-    def __init__(self, **settings):
+    def __init__(self, result: ResultData | None = None, **settings):
         unknown = set(settings) - set(self._default_settings)
         if unknown:
             raise TypeError(f"{type(self).__name__}: unknown setting(s) {sorted(unknown)}")
         self.settings = {**self._default_settings, **settings}
-        self.result: ResultData | None = None
+        self.result = result
+        self._n = 0                      # the number of the step being printed
+        self._label_of: str | None = None  # its label (an equation label in LaTeX)
 
     def _print(self, obj):
         for cls in type(obj).__mro__:
@@ -89,6 +101,20 @@ class _Printer:
 
     def words(self, parts: Iterable) -> str:
         return "".join(self._word(p) for p in parts)
+
+    def _print_ResultData(self, r: ResultData) -> str:
+        out = self._head(r)
+        n = 0
+        for item in r.steps:
+            if isinstance(item, Section):
+                out += self._section(item)
+                continue
+            n += 1
+            self._n, self._label_of = n, item.label
+            out += self._step(n, item)
+        for note in r.notes:
+            out += self._note(note)
+        return "\n".join(out).rstrip() + "\n"
 
 
 # ====================================================================== text
@@ -118,7 +144,7 @@ class TextPrinter(_Printer):
             return f"{sp.sstr(obj.lhs)} = {sp.sstr(obj.rhs)}"
         return sp.sstr(obj)
 
-    def _print_ResultData(self, r: ResultData) -> str:
+    def _head(self, r: ResultData) -> list[str]:
         out = [r.title, "=" * min(len(r.title), self.settings["width"]), ""]
         if r.intro:
             out += [self.words(r.intro), ""]
@@ -128,27 +154,23 @@ class TextPrinter(_Printer):
                 line = f"  {self._word(g.name) if not isinstance(g.name, str) else g.name} = {_value_text(g.value)}"
                 out.append(line + (f"   ({g.description})" if g.description else ""))
             out.append("")
-        n = 0
-        for item in r.steps:
-            if isinstance(item, Section):
-                out += [item.title, "-" * len(item.title)]
-                if item.intro:
-                    out.append(self.words(item.intro))
-                out.append("")
-                continue
-            n += 1
-            out.append(self._step(n, item))
-            out.append("")
-        for note in r.notes:
-            out.append(f"Note: {note}")
-        return "\n".join(out).rstrip() + "\n"
+        return out
 
-    def _step(self, n: int, step: Step) -> str:
+    def _section(self, section: Section) -> list[str]:
+        out = [section.title, "-" * len(section.title)]
+        if section.intro:
+            out.append(self.words(section.intro))
+        return out + [""]
+
+    def _step(self, n: int, step: Step) -> list[str]:
         head = f"({n}) {self.words(step.why)}".rstrip()
         mark = f"    [checked: {step.check.how}]" if step.check else "    [not machine-checked]"
         body = self._print(step.statement)
         indented = "\n".join("    " + line if line else line for line in body.splitlines())
-        return f"{head}\n{indented}\n{mark}"
+        return [f"{head}\n{indented}\n{mark}", ""]
+
+    def _note(self, note: str) -> list[str]:
+        return [f"Note: {note}"]
 
     def _print_Prose(self, p: Prose) -> str:
         return self.words(p.parts)
@@ -276,7 +298,7 @@ class LatexPrinter(_Printer):
     same in every format; continuation lines of a calculation are untagged.
     """
 
-    _default_settings = {"heading": "section"}
+    _default_settings = {"heading": "section", "table_rows": 40}
 
     def _word(self, part) -> str:
         if isinstance(part, Ref):
@@ -288,37 +310,33 @@ class LatexPrinter(_Printer):
     def _label(self, label: str) -> str:
         return "eq:%s:%s" % (self.result.kind.replace(".", "-"), label) if self.result else label
 
-    def _print_ResultData(self, r: ResultData) -> str:
-        h = self.settings["heading"]
-        sub = {"section": "subsection", "subsection": "subsubsection"}.get(h, "paragraph")
-        out = [r"\%s*{%s}" % (h, escape_latex(r.title, what="title")), ""]
+    def _head(self, r: ResultData) -> list[str]:
+        out = [r"\%s*{%s}" % (self.settings["heading"], escape_latex(r.title, what="title")), ""]
         if r.intro:
             out += [self.words(r.intro), ""]
         if r.givens:
             items = ", ".join(f"${_given_latex(g)}$" + (f" ({escape_latex(g.description)})" if g.description else "")
                               for g in r.givens)
             out += [r"\noindent\textbf{Given:} " + items + ".", ""]
-        n = 0
-        for item in r.steps:
-            if isinstance(item, Section):
-                out += [r"\%s*{%s}" % (sub, escape_latex(item.title, what="section title")), ""]
-                if item.intro:
-                    out += [self.words(item.intro), ""]
-                continue
-            n += 1
-            out += [self._step(n, item), ""]
-        for note in r.notes:
-            out += [r"\noindent\emph{Note:} " + escape_latex(note), ""]
-        return "\n".join(out).rstrip() + "\n"
+        return out
 
-    def _step(self, n: int, step: Step) -> str:
+    def _section(self, section: Section) -> list[str]:
+        sub = {"section": "subsection", "subsection": "subsubsection"}.get(self.settings["heading"], "paragraph")
+        out = [r"\%s*{%s}" % (sub, escape_latex(section.title, what="section title")), ""]
+        if section.intro:
+            out += [self.words(section.intro), ""]
+        return out
+
+    def _step(self, n: int, step: Step) -> list[str]:
         why = self.words(step.why)
         mark = (r"$\checkmark$\,checked: %s" % escape_latex(step.check.how) if step.check
                 else "not machine-checked")
-        self._n, self._label_of = n, step.label
         # \par ends a Prose statement's paragraph before the right-aligned check note
-        return ("\\par\\noindent\\textbf{%d.}\\ %s\n%s\n\\par{\\raggedleft\\footnotesize\\itshape %s\\par}"
-                % (n, why, self._print(step.statement), mark))
+        return ["\\par\\noindent\\textbf{%d.}\\ %s\n%s\n\\par{\\raggedleft\\footnotesize\\itshape %s\\par}"
+                % (n, why, self._print(step.statement), mark), ""]
+
+    def _note(self, note: str) -> list[str]:
+        return [r"\noindent\emph{Note:} " + escape_latex(note), ""]
 
     def _tag(self) -> str:
         label = r"\label{%s}" % self._label(self._label_of) if self._label_of else ""
@@ -336,15 +354,26 @@ class LatexPrinter(_Printer):
         return "\\begin{align}\n  " + " \\\\\n  ".join(lines) + "\n\\end{align}"
 
     def _print_Table(self, t: Table) -> str:
+        """A booktabs tabular; a table longer than the setting ``table_rows`` becomes several tabulars
+        of at most that many rows, the header repeated, so that each fits on a page."""
         spec = t.align or "c" * len(t.header)
         row = lambda cells: " & ".join(_cell_latex(c) for c in cells) + r" \\"
-        lines = [r"\begin{center}", r"\begin{tabular}{%s}" % spec, r"\toprule", row(t.header), r"\midrule"]
-        lines += [row(r) for r in t.rows]
-        lines += [r"\bottomrule", r"\end{tabular}"]
-        if t.caption:
-            lines.append(r"\\[2pt]{\small %s}" % self.words(t.caption))
-        lines.append(r"\end{center}")
-        return "\n".join(lines)
+        size = self.settings["table_rows"]
+        pieces = [t.rows[k:k + size] for k in range(0, len(t.rows), size)] or [[]]
+        out = []
+        for k, rows in enumerate(pieces):
+            lines = [r"\begin{center}"]
+            if k:
+                lines.append(r"{\small (continued: rows %d to %d of %d)}\\[2pt]"
+                             % (k * size + 1, k * size + len(rows), len(t.rows)))
+            lines += [r"\begin{tabular}{%s}" % spec, r"\toprule", row(t.header), r"\midrule"]
+            lines += [row(r) for r in rows]
+            lines += [r"\bottomrule", r"\end{tabular}"]
+            if t.caption and k == len(pieces) - 1:
+                lines.append(r"\\[2pt]{\small %s}" % self.words(t.caption))
+            lines.append(r"\end{center}")
+            out.append("\n".join(lines))
+        return "\n".join(out)
 
     def _print_Grid(self, g: Grid) -> str:
         """One tabular per panel, side by side (TeX wraps them when they do not fit);
@@ -449,29 +478,27 @@ class MarkdownPrinter(_Printer):
             return f"${math_latex(part)}$"
         return escape_markdown(str(part))
 
-    def _print_ResultData(self, r: ResultData) -> str:
-        hashes = "#" * self.settings["heading_level"]
-        out = [f"{hashes} {escape_markdown(r.title)}", ""]
+    def _head(self, r: ResultData) -> list[str]:
+        out = [f"{'#' * self.settings['heading_level']} {escape_markdown(r.title)}", ""]
         if r.intro:
             out += [self.words(r.intro), ""]
         if r.givens:
             items = ", ".join(f"${_given_latex(g)}$" for g in r.givens)
             out += [f"**Given:** {items}.", ""]
-        n = 0
-        for item in r.steps:
-            if isinstance(item, Section):
-                out += [f"{hashes}# {escape_markdown(item.title)}", ""]
-                if item.intro:
-                    out += [self.words(item.intro), ""]
-                continue
-            n += 1
-            mark = f" *(✓ {escape_markdown(item.check.how)})*" if item.check else " *(not machine-checked)*"
-            out += [f"**{n}.** {self.words(item.why)}{mark}", ""]
-            self._n = n
-            out += [self._print(item.statement), ""]
-        for note in r.notes:
-            out += [f"*Note:* {escape_markdown(note)}", ""]
-        return "\n".join(out).rstrip() + "\n"
+        return out
+
+    def _section(self, section: Section) -> list[str]:
+        out = [f"{'#' * (self.settings['heading_level'] + 1)} {escape_markdown(section.title)}", ""]
+        if section.intro:
+            out += [self.words(section.intro), ""]
+        return out
+
+    def _step(self, n: int, step: Step) -> list[str]:
+        mark = f" *(✓ {escape_markdown(step.check.how)})*" if step.check else " *(not machine-checked)*"
+        return [f"**{n}.** {self.words(step.why)}{mark}", "", self._print(step.statement), ""]
+
+    def _note(self, note: str) -> list[str]:
+        return [f"*Note:* {escape_markdown(note)}", ""]
 
     def _print_Prose(self, p: Prose) -> str:
         return self.words(p.parts)
@@ -492,7 +519,7 @@ class MarkdownPrinter(_Printer):
             elif isinstance(p, (sp.Basic, InlineMath, Tex)):
                 out.append(f"${math_latex(p)}$")
             else:
-                out.append("".join(_MATHJAX_TEXT.get(ch, ch) for ch in str(p)))
+                out.append(escape_mathjax_text(str(p)))
         return "".join(out)
 
     def _print_Table(self, t: Table) -> str:
@@ -528,11 +555,6 @@ class MarkdownPrinter(_Printer):
         if isinstance(title, InlineMath):
             return f"${title.tex}$"
         return escape_markdown(str(title)) if title else ""
-
-
-# characters that mean something inside \text{...} in MathJax and KaTeX
-_MATHJAX_TEXT = {"\\": "/", "{": "(", "}": ")", "$": "\\$", "&": "\\&", "#": "\\#", "%": "\\%",
-                 "_": "\\_", "^": "'", "~": "-", "\r": " ", "\n": " "}
 
 
 # ====================================================================== Grid
@@ -655,7 +677,7 @@ def _mathjax_text(value) -> str:
     """``\\text{...}`` that MathJax, KaTeX and LaTeX all read (user text)."""
     if isinstance(value, InlineMath):
         return value.tex
-    return r"\text{%s}" % "".join(_MATHJAX_TEXT.get(ch, ch) for ch in str(value))
+    return r"\text{%s}" % escape_mathjax_text(str(value))
 
 
 def _grid_markdown_table(g: Grid, rows) -> str:
@@ -723,63 +745,74 @@ def json_value(value) -> tuple[Any, Any, bool]:
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
+class JsonPrinter(_Printer):
+    """The ``workedout.result/1`` JSON object: metadata, the answer keys at top level, ``exact``,
+    the givens, and every step with its statement as text and LaTeX."""
+
+    _default_settings = {"indent": 2}
+
+    def doprint(self, result: ResultData) -> str:
+        self.result = result
+        return json.dumps(self.to_object(result), indent=self.settings["indent"], ensure_ascii=False) + "\n"
+
+    def to_object(self, r: ResultData) -> dict:
+        text = TextPrinter(result=r)
+        latex = LatexPrinter(result=r)
+        obj: dict = {"schema": SCHEMA, "kind": r.kind, "title": r.title}
+        exact = {}
+        for key, value in r.answer.items():
+            plain, ex, has = json_value(value)
+            obj[key] = plain
+            if has:
+                exact[key] = ex
+        obj["exact"] = exact
+        obj["givens"] = []
+        for g in r.givens:
+            plain, ex, has = json_value(list(g.value) if isinstance(g.value, tuple) else g.value)
+            entry = {"name": g.name if isinstance(g.name, str) else sp.sstr(g.name), "value": plain}
+            if has:
+                entry["exact"] = ex
+            obj["givens"].append(entry)
+        steps, section, n = [], None, 0
+        for item in r.steps:
+            if isinstance(item, Section):
+                section = item.title
+                continue
+            n += 1
+            latex._n, latex._label_of = n, None
+            steps.append({
+                "number": n, "section": section, "label": item.label,
+                "statement": {"type": type(item.statement).__name__.lower(),
+                              "text": text._print(item.statement), "latex": latex._print(item.statement),
+                              **({"reasons": [text.words(w) if w else None for w in item.statement.reasons]}
+                                 if isinstance(item.statement, Chain) and item.statement.reasons else {}),
+                              **({"array": grid_array(item.statement)} if isinstance(item.statement, Grid) else {})},
+                "justification": text.words(item.why),
+                "checked": item.check is not None,
+                "check": item.check.how if item.check else None,
+            })
+        obj["steps"] = steps
+        obj["notes"] = list(r.notes)
+        return obj
+
+
 def json_object(r: ResultData) -> dict:
-    text = TextPrinter()
-    text.result = r
-    latex = LatexPrinter()
-    latex.result = r
-    obj: dict = {"schema": SCHEMA, "kind": r.kind, "title": r.title}
-    exact = {}
-    for key, value in r.answer.items():
-        plain, ex, has = json_value(value)
-        obj[key] = plain
-        if has:
-            exact[key] = ex
-    obj["exact"] = exact
-    obj["givens"] = []
-    for g in r.givens:
-        plain, ex, has = json_value(list(g.value) if isinstance(g.value, tuple) else g.value)
-        entry = {"name": g.name if isinstance(g.name, str) else sp.sstr(g.name), "value": plain}
-        if has:
-            entry["exact"] = ex
-        obj["givens"].append(entry)
-    steps, section, n = [], None, 0
-    for item in r.steps:
-        if isinstance(item, Section):
-            section = item.title
-            continue
-        n += 1
-        latex._n, latex._label_of = n, None
-        steps.append({
-            "number": n, "section": section, "label": item.label,
-            "statement": {"type": type(item.statement).__name__.lower(),
-                          "text": text._print(item.statement), "latex": latex._print(item.statement),
-                          **({"reasons": [text.words(w) if w else None for w in item.statement.reasons]}
-                             if isinstance(item.statement, Chain) and item.statement.reasons else {}),
-                          **({"array": grid_array(item.statement)} if isinstance(item.statement, Grid) else {})},
-            "justification": text.words(item.why),
-            "checked": item.check is not None,
-            "check": item.check.how if item.check else None,
-        })
-    obj["steps"] = steps
-    obj["notes"] = list(r.notes)
-    return obj
+    """The JSON object of a result (see :class:`JsonPrinter`)."""
+    return JsonPrinter(result=r).to_object(r)
 
 
 # ==================================================================== render
 def render(result: ResultData, fmt: str):
     """Render ``result`` in one of :data:`FORMATS` (``pdf`` gives bytes)."""
-    if fmt == "text":
-        return TextPrinter().doprint(result)
-    if fmt == "tex":
-        return LatexPrinter().doprint(result)
+    printer = _PRINTERS.get(fmt)
+    if printer is not None:
+        return printer().doprint(result)
     if fmt == "tex-document":
         return latex_document([result])
-    if fmt == "md":
-        return MarkdownPrinter().doprint(result)
-    if fmt == "json":
-        return json.dumps(json_object(result), indent=2, ensure_ascii=False) + "\n"
     if fmt == "pdf":
         from .pdf import compile_pdf
         return compile_pdf(latex_document([result]))
     raise ValueError(f"--format: {fmt!r} is not a format; expected one of {', '.join(FORMATS)}")
+
+
+_PRINTERS = {"text": TextPrinter, "tex": LatexPrinter, "md": MarkdownPrinter, "json": JsonPrinter}

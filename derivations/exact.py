@@ -7,6 +7,9 @@
   ``1/(1 + exp(3/2))`` by walking Python's AST with a whitelist: numbers,
   ``+ - * / ** ^``, parentheses, ``exp log sqrt pi E`` and named symbols the
   caller allows. Nothing is evaluated as code.
+* :func:`read_array` is the one reader of a vector, matrix or array of
+  exact numbers, whatever it comes as: the bracket notation, a CSV file, a
+  JSON file, or a nested sequence.
 * :func:`exact_string` writes an exact value as a plain SymPy expression a
   program can read back; :func:`to_float` its float.
 """
@@ -19,7 +22,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-__all__ = ["parse_number", "parse_number_list", "parse_number_array", "parse_expression",
+__all__ = ["parse_number", "parse_number_list", "parse_number_array", "read_array", "parse_expression",
            "exact_string", "to_float", "is_exact", "significant"]
 
 _NUMBER = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*\Z")
@@ -126,6 +129,104 @@ def parse_number_array(text, *, what: str = "values", depth: int | None = None) 
             depth, f"{depth} levels of brackets")
         raise ValueError(f"{what}: expected {expected}, got {levels} level(s) of brackets")
     return value
+
+
+_ARRAY_NAMES = {1: "a vector", 2: "a matrix", 3: "a 3-D array (channels, rows, columns)",
+                4: "a 4-D array (out channels, in channels, rows, columns)"}
+
+
+def read_array(value, what: str, *, depth: tuple[int, ...] = (2,), header: bool | str = False) -> list:
+    """A nested list of exact numbers from the bracket notation, a CSV or JSON file, or a nested sequence.
+
+    Parameters
+    ----------
+    value : str, path or nested sequence
+        ``"[[1,2],[3,4]]"`` (brackets, commas, integers, decimals, fractions
+        ``3/4``: :func:`parse_number_array`), a path ending in ``.csv`` (one
+        matrix, read by :func:`workedout.numerics.io.read_csv`) or ``.json``
+        (nested lists), or a nested list, tuple or array of numbers.
+    what : str
+        The parameter's name for errors (``input``, ``data``).
+    depth : tuple of int
+        The accepted numbers of dimensions (levels of brackets).
+    header : True, False or "auto"
+        A CSV file's first row holds column names (``"auto"``: when one of its
+        cells is not a number); a cell that is not a number is named by its
+        row, column and column name.
+
+    Returns
+    -------
+    nested list of sympy.Rational
+    """
+    import os
+    from pathlib import Path
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        text = _bracketed(value.tolist() if hasattr(value, "tolist") else value)
+    elif isinstance(value, str) and value.strip().startswith("["):
+        text = value
+    elif isinstance(value, (str, os.PathLike)):
+        path = Path(value)
+        suffix = path.suffix.lower()
+        if suffix not in (".csv", ".json"):
+            raise ValueError(f"{what}: {str(value)!r} is neither a bracketed array such as [[1,2],[3,4]] "
+                             f"nor a .csv or .json file")
+        if not path.is_file():
+            raise ValueError(f"{what}: file {str(path)!r} does not exist")
+        if suffix == ".csv":
+            return _read_csv_array(path, what, depth, header)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{what}: cannot read {str(path)!r}: {exc}") from None
+    else:
+        raise ValueError(f"{what}: expected a bracketed array such as [[1,2],[3,4]], got {value!r}")
+    array = parse_number_array(text, what=what)
+    levels = _nesting_depth(array)
+    if levels not in depth:
+        raise ValueError(f"{what}: expected {' or '.join(_ARRAY_NAMES[d] for d in depth)}, got {levels} level(s) "
+                         f"of brackets")
+    return array
+
+
+def _bracketed(value) -> str:
+    """A nested sequence written in the bracket notation (each number as its exact string)."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_bracketed(v) for v in value) + "]"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value).replace(",", " ").replace("[", " ").replace("]", " ") or "''"
+
+
+def _read_csv_array(path, what: str, depth, header) -> list:
+    if 2 not in depth:
+        raise ValueError(f"{what}: a CSV file holds one matrix; give a JSON file for {depth[0]}-D arrays")
+    from ..numerics.io import read_csv
+    try:
+        table = read_csv(path, header=header)
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from None
+    except OSError as exc:
+        raise ValueError(f"{what}: cannot read {str(path)!r}: {exc.strerror}") from None
+    names = table.header
+    rows = []
+    for cells, line in zip(table.rows, table.row_numbers):
+        row = []
+        for c, cell in enumerate(cells):
+            try:
+                row.append(parse_number(cell, what=what))
+            except ValueError:
+                col = f"column {c + 1}" + (f" ({names[c]})" if names else "")
+                raise ValueError(f"{what}: {path.name}: row {line}, {col}: {cell!r} is not a number; expected "
+                                 "an integer, a decimal or a fraction such as 3/4") from None
+        rows.append(row)
+    return rows
+
+
+def _nesting_depth(a) -> int:
+    d = 0
+    while isinstance(a, list):
+        d, a = d + 1, a[0]
+    return d
 
 
 def _shape_text(shape: tuple) -> str:

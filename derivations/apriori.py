@@ -96,11 +96,11 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
     db = transactions if isinstance(transactions, TransactionDatabase) else from_transactions(transactions)
     N = db.n_transactions
     typed_support = _typed(min_support)
-    s = resolve_min_support(min_support, N, what="--min-support")
+    s = resolve_min_support(min_support, N, what="min_support")
     c_min = _min_confidence(min_confidence)
     max_len = _max_len(max_len)
     sweep_values = _sweep_values(sweep)
-    asked = [parse_rule(r, db.items, what=f"--rule {i + 1}") for i, r in enumerate(rules or [])]
+    asked = [parse_rule(r, db.items, what=f"rules {i + 1}") for i, r in enumerate(rules or [])]
 
     from ..numerics import apriori as numeric
     trace = numeric.apriori_levels(db, s, max_len=max_len)
@@ -294,7 +294,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
 
 
 # --------------------------------------------------------------------- rules
-def parse_rule(rule, items: Sequence, *, what: str = "--rule") -> tuple[tuple, tuple]:
+def parse_rule(rule, items: Sequence, *, what: str = "rule") -> tuple[tuple, tuple]:
     """Read a rule ``"A1, A2 => B1"`` (or ``[["A1", "A2"], ["B1"]]`` in JSON, or a pair of lists).
 
     Items are separated by commas, the two sides by ``=>``; for names that
@@ -520,7 +520,7 @@ def _sweep(db, values: list[tuple[str, object]], max_len, numeric) -> tuple[list
     N = db.n_transactions
     rows, table, agree = [], [], True
     for typed, value in values:
-        s = resolve_min_support(value, N, what="--sweep")
+        s = resolve_min_support(value, N, what="sweep")
         found = numeric.frequent_itemsets(db, s, max_len=max_len, algorithm="apriori")
         agree = agree and found == numeric.frequent_itemsets(db, s, max_len=max_len, algorithm="fpgrowth")
         depth = max((len(x) for x in found), default=0)
@@ -549,7 +549,7 @@ def sweep_figure(result: Result, path, *, title: str | None = None) -> None:
     """Write the sweep figure (frequent itemsets per level against the minimum support) of a result."""
     rows = result.answer.get("sweep")
     if not rows:
-        raise ValueError("--plot: needs --sweep (the minimum supports to plot)")
+        raise ValueError("plot: needs sweep (the minimum supports to plot)")
     from ..numerics.apriori_plots import plot_sweep
     from ..numerics.figures import save_figure
     fig = plot_sweep([r["min_support_count"] for r in rows], [r["n_frequent"] for r in rows],
@@ -607,9 +607,9 @@ def _empty_reason(k, N, s, had_candidates, had_survivors) -> str:
 def _min_confidence(value):
     if value is None:
         return None
-    c = parse_number(value, what="--min-confidence")
+    c = parse_number(value, what="min_confidence")
     if not 0 <= c <= 1:
-        raise ValueError(f"--min-confidence: must be between 0 and 1, got {value}")
+        raise ValueError(f"min_confidence: must be between 0 and 1, got {value}")
     return c
 
 
@@ -618,7 +618,7 @@ def _max_len(value):
         return None
     text = str(value).strip()
     if isinstance(value, bool) or not text.lstrip("+").isdigit() or int(text) < 1:
-        raise ValueError(f"--max-len: expected a positive integer (the largest itemset size), got {value!r}")
+        raise ValueError(f"max_len: expected a positive integer (the largest itemset size), got {value!r}")
     return int(text)
 
 
@@ -630,8 +630,8 @@ def _sweep_values(sweep) -> list[tuple[str, object]]:
     for i, v in enumerate(items, 1):
         typed = _typed(v)
         if not typed:
-            raise ValueError(f"--sweep: item {i} is empty; expected minimum supports such as 0.5,0.3,0.2")
-        resolve_min_support(typed, 1, what=f"--sweep item {i}")  # validates (0, negative, above 1)
+            raise ValueError(f"sweep item {i}: empty; expected minimum supports such as 0.5,0.3,0.2")
+        resolve_min_support(typed, 1, what=f"sweep item {i}")  # validates (0, negative, above 1)
         out.append((typed, typed))
     return out
 

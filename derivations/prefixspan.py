@@ -114,7 +114,7 @@ def prefixspan(db, min_support, *, prefix=None, all_patterns: bool = False, clos
     """
     data = _database(db, input_format)
     if projection not in PROJECTIONS:
-        raise ValueError(f"--projection: {projection!r} is not one of {', '.join(PROJECTIONS)}")
+        raise ValueError(f"projection: {projection!r} is not one of {', '.join(PROJECTIONS)}")
     max_length = _max_length(max_length)
     all_patterns = all_patterns or closed or max_length is not None
     return _Worked(data, min_support, prefix, all_patterns, closed, max_length, projection).result()
@@ -132,13 +132,13 @@ def _max_length(value):
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(f"--max-length: expected a positive integer, got {value!r}")
+        raise ValueError(f"max_length: expected a positive integer, got {value!r}")
     try:
         n = int(value)
     except (TypeError, ValueError):
-        raise ValueError(f"--max-length: expected a positive integer, got {value!r}") from None
+        raise ValueError(f"max_length: expected a positive integer, got {value!r}") from None
     if n < 1 or (not isinstance(value, Integral) and str(value).strip() != str(n)):
-        raise ValueError(f"--max-length: expected a positive integer, got {value!r}")
+        raise ValueError(f"max_length: expected a positive integer, got {value!r}")
     return n
 
 
@@ -150,7 +150,7 @@ class _Worked:
         self.ids = data.ids
         self.n = len(self.db)
         self.min_support_given = min_support
-        self.minsup = resolve_min_support(min_support, self.n, what="--min-support")
+        self.minsup = resolve_min_support(min_support, self.n, what="min_support")
         self.all_patterns, self.closed, self.max_length = all_patterns, closed, max_length
         self.projection = projection
         self.dialect = data.dialect
@@ -191,13 +191,13 @@ class _Worked:
             return [((x,),) for x in self.frequent]
         if isinstance(prefix, str):
             dialect = "separated" if ("," in prefix or '"' in prefix) else self.dialect
-            parsed, _ = parse_sequence(prefix, dialect=dialect, what="--prefix")
+            parsed, _ = parse_sequence(prefix, dialect=dialect, what="prefix")
             if not parsed:
-                raise ValueError(f"--prefix: {prefix!r} is empty; give a frequent pattern such as <a>")
+                raise ValueError(f"prefix: {prefix!r} is empty; give a frequent pattern such as <a>")
             for a in parsed:
                 for x in a:
                     if x not in self.by_name:
-                        raise ValueError(f"--prefix: item {x!r} of {prefix} does not occur in the database")
+                        raise ValueError(f"prefix: item {x!r} of {prefix} does not occur in the database")
             pattern = tuple(tuple(sort_items(self.by_name[x] for x in a)) for a in parsed)
         else:
             pattern = tuple(tuple(sort_items(set(a))) for a in prefix)
@@ -215,7 +215,7 @@ class _Worked:
                 what = f"the frequent {length}-sequences"
             listed = ", ".join(frequent[:15]) + (f", ... ({len(frequent)} in all)" if len(frequent) > 15 else "")
             tail = f"{what} are {listed}" if frequent else f"no {what[4:]} at this min-support"
-            raise ValueError(f"--prefix: {self.fmt(pattern)} is not frequent (support {sup} < min-support "
+            raise ValueError(f"prefix: {self.fmt(pattern)} is not frequent (support {sup} < min-support "
                              f"{self.minsup}); {tail}")
         return [pattern]
 

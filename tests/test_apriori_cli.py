@@ -74,7 +74,7 @@ def test_blank_line_is_an_empty_transaction(run_cli, tmp_path):
     (["--min-support", "two"], TEXTBOOK, "--min-support: 'two' is not a count"),
     (["--min-support", "2", "--min-confidence", "1.2"], TEXTBOOK, "--min-confidence: must be between 0 and 1"),
     (["--min-support", "2", "--min-confidence", "-0.1"], TEXTBOOK, "--min-confidence"),
-    (["--min-support", "2", "--max-len", "0"], TEXTBOOK, "--max-len: expected a positive integer"),
+    (["--min-support", "2", "--max-len", "0"], TEXTBOOK, "--max-length: expected a positive integer"),
     (["--min-support", "2", "--sweep", "0.5,0"], TEXTBOOK, "--sweep item 2"),
     (["--min-support", "2", "--plot", "f.png"], TEXTBOOK, "--plot: needs --sweep"),
     (["--min-support", "2", "--rule", "I1 => I9"], TEXTBOOK, "--rule 1: item 'I9' is not in the database"),

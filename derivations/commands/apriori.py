@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import UsageError, add_output_options, command_parser, emit
+from .base import UsageError, add_output_options, add_plot_option, alias, command_parser, emit
 
 __all__ = ["register"]
 
@@ -31,11 +31,12 @@ def register(sub) -> None:
                    help="minimum support: a count (2) or a fraction of the transactions (0.2, 1.0)")
     p.add_argument("--min-confidence", metavar="C",
                    help="minimum confidence in [0, 1] (0.7 or 7/10): rules at or above it are marked")
-    p.add_argument("--max-len", metavar="K", help="largest itemset size (no cap by default)")
+    p.add_argument("--max-length", dest="max_len", metavar="K", help="largest itemset size (no cap by default)")
+    alias(p, "--max-len", "--max-length")
     p.add_argument("--sweep", metavar="S1,S2,...",
                    help="minimum supports for a sweep table (counts or fractions, comma-separated)")
-    p.add_argument("--plot", metavar="FIG.png", help="write the sweep figure (needs --sweep)")
-    p.add_argument("--rule", action="append", metavar="'A, B => C'", default=None,
+    add_plot_option(p, "write the sweep figure (needs --sweep)")
+    p.add_argument("--rule", action="append", dest="rules", metavar="'A, B => C'", default=None,
                    help="show the arithmetic of this rule (repeatable); items separated by commas, the sides "
                         "by =>; or JSON [[\"A\", \"B\"], [\"C\"]] for names holding a comma")
     p.add_argument("--input-format", choices=("auto", "lines", "csv", "onehot", "json"), default="auto",
@@ -55,11 +56,7 @@ def _apriori(args) -> int:
             parent = Path(target).parent
             if str(parent) and not parent.is_dir():
                 raise UsageError(f"{option}: directory {str(parent)!r} does not exist")
-    if args.plot and Path(args.plot).suffix.lower() not in (".png", ".pdf", ".svg"):
-        raise UsageError(f"--plot: {args.plot!r}: expected a .png, .pdf or .svg file name")
     db = read_transactions(args.db, format=args.input_format, name="DB" if args.db == "-" else None)
     result = apriori(db, args.min_support, min_confidence=args.min_confidence, max_len=args.max_len,
-                     sweep=args.sweep, rules=args.rule)
-    if args.plot:
-        sweep_figure(result, args.plot)
-    return emit(result, args)
+                     sweep=args.sweep, rules=args.rules)
+    return emit(result, args, plot=lambda path: sweep_figure(result, path))

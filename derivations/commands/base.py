@@ -97,11 +97,17 @@ def real(*, minimum: float | None = None, positive: bool = False) -> Callable[[s
 
 
 # ------------------------------------------------------ library errors
-_PARAMETER = re.compile(r"(\w+)((?:\[[^\]]*\])*):")
+_PARAMETER = re.compile(r"(\w+)((?:\[[^\]]*\])*(?: item \S+| \d+)?):")
 
 
 def flag_message(message: str, parser: argparse.ArgumentParser | None) -> str:
-    """A library error naming a Python parameter (``sds: ...``) as the flag a user typed (``--sds: ...``)."""
+    """A library error naming a Python parameter as the flag a user typed.
+
+    ``sds: ...``, ``sds[2]: ...``, ``rules 2: ...`` and ``sweep item 2: ...`` become ``--sds: ...``,
+    ``--sds[2]: ...`` and ``--sweep item 2: ...`` when ``sds`` and ``sweep``
+    are the destinations of options of ``parser`` (a positional argument is
+    named by its metavar).
+    """
     m = _PARAMETER.match(message)
     if parser is None or m is None:
         return message

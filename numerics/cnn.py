@@ -34,9 +34,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .convolution import (Adam, _check_conv, _conv2d_backward, _conv2d_forward, linear,
-                                  linear_backward, maxpool2d, maxpool2d_backward, relu,
-                                  relu_backward, softmax_cross_entropy)
+from .convolution import (Adam, _check_conv, _conv2d_backward, _conv2d_forward, linear, linear_backward, maxpool2d,
+                          maxpool2d_backward, relu, relu_backward, softmax_cross_entropy)
 
 __all__ = ["Conv2D", "ReLU", "MaxPool2D", "Flatten", "Linear", "Sequential", "build_cnn", "train",
            "evaluate", "History", "sweep", "plot_learning_curve", "plot_sweep"]
@@ -304,20 +303,20 @@ def train(model: Sequential, X_train: np.ndarray, y_train: np.ndarray, X_test: n
     n = len(X_train)
     show = sys.stderr.isatty() if progress is None else progress
     from tqdm import tqdm
-    with _blas_threads(blas_threads), tqdm(total=epochs * math.ceil(n / batch_size), desc=description, unit="batch", file=sys.stderr,
-              disable=not show, leave=False) as bar:
+    with _blas_threads(blas_threads), tqdm(total=epochs * math.ceil(n / batch_size), desc=description,
+                                           unit="batch", file=sys.stderr, disable=not show, leave=False) as bar:
         for epoch in range(epochs):
             order = rng.permutation(n)
             t0 = time.perf_counter()
             total_loss, correct = 0.0, 0
             for s in range(0, n, batch_size):
-                idx = order[s:s + batch_size]
-                logits = model.forward(X_train[idx])
-                loss, dlogits = softmax_cross_entropy(logits, y_train[idx])
+                batch = order[s:s + batch_size]
+                logits = model.forward(X_train[batch])
+                loss, dlogits = softmax_cross_entropy(logits, y_train[batch])
                 model.backward(dlogits)
                 optimiser.step(model.params, model.grads)
-                total_loss += loss * len(idx)
-                correct += int((logits.argmax(axis=1) == y_train[idx]).sum())
+                total_loss += loss * len(batch)
+                correct += int((logits.argmax(axis=1) == y_train[batch]).sum())
                 bar.update(1)
             history.seconds.append(time.perf_counter() - t0)
             history.train_loss.append(total_loss / n)

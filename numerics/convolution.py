@@ -274,7 +274,8 @@ def maxpool2d_backward(x, dy, size: IntPair = 2, stride: IntPair | None = None) 
         np.equal(part, y, out=hit)
         hit &= ~taken
         taken |= hit
-        target = dx[:, :, u:u + sh * (oh - 1) + 1:sh, v:v + sw * (ow - 1) + 1:sw]
+        rows, columns = _window_slices(u, v, oh, ow, (sh, sw))
+        target = dx[:, :, rows, columns]
         if overlapping:
             target += hit * dy
         else:  # each pixel lies in at most one window
@@ -514,7 +515,7 @@ def _check_linear(x, w, b):
 
 
 def _conv_output_shape(x_shape, w_shape, stride, padding) -> tuple[int, int, int, int]:
-    n, c, h, wd = x_shape
+    n, _, h, wd = x_shape
     kh, kw = w_shape[2:]
     for axis, size, k, p in (("rows", h, kh, padding[0]), ("columns", wd, kw, padding[1])):
         if size + 2 * p < k:
@@ -539,24 +540,16 @@ def _im2col(x: np.ndarray, kh: int, kw: int, stride, padding) -> np.ndarray:
     sh, sw = stride
     oh = (h + 2 * padding[0] - kh) // sh + 1
     ow = (w + 2 * padding[1] - kw) // sw + 1
-    xp = _pad(x, padding)
     cols = np.empty((c, kh, kw, n, oh, ow), dtype=x.dtype)
-    xt = xp.transpose(1, 0, 2, 3)  # (C, N, Hp, Wp) view
-    for u in range(kh):
-        for v in range(kw):
-            cols[:, u, v] = xt[:, :, u:u + sh * (oh - 1) + 1:sh, v:v + sw * (ow - 1) + 1:sw]
+    _fill_cols(cols, _pad(x, padding).transpose(1, 0, 2, 3), kh, kw, oh, ow, stride)
     return cols.reshape(c * kh * kw, n * oh * ow)
 
 
 def _col2im(cols: np.ndarray, x_shape, kh, kw, oh, ow, stride, padding) -> np.ndarray:
     n, c, h, w = x_shape
-    sh, sw = stride
     ph, pw = padding
     dxp = np.zeros((c, n, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
-    cols = cols.reshape(c, kh, kw, n, oh, ow)
-    for u in range(kh):
-        for v in range(kw):
-            dxp[:, :, u:u + sh * (oh - 1) + 1:sh, v:v + sw * (ow - 1) + 1:sw] += cols[:, u, v]
+    _add_cols(dxp, cols.reshape(c, kh, kw, n, oh, ow), kh, kw, oh, ow, stride)
     return np.ascontiguousarray(dxp[:, :, ph:ph + h, pw:pw + w].transpose(1, 0, 2, 3))
 
 
@@ -574,12 +567,26 @@ def _chunks(x_shape, w_shape, out_hw, itemsize):
     return [(s, min(n, s + step)) for s in range(0, n, step)]
 
 
+def _window_slices(u, v, oh, ow, stride) -> tuple[slice, slice]:
+    """The rows and columns of the (padded) input that kernel entry (u, v) meets, one per output cell."""
+    sh, sw = stride
+    return slice(u, u + sh * (oh - 1) + 1, sh), slice(v, v + sw * (ow - 1) + 1, sw)
+
+
 def _fill_cols(cols, xt, kh, kw, oh, ow, stride):
     """cols (C, kh, kw, m, oh, ow) from the padded chunk xt (C, m, Hp, Wp)."""
-    sh, sw = stride
     for u in range(kh):
         for v in range(kw):
-            cols[:, u, v] = xt[:, :, u:u + sh * (oh - 1) + 1:sh, v:v + sw * (ow - 1) + 1:sw]
+            rows, columns = _window_slices(u, v, oh, ow, stride)
+            cols[:, u, v] = xt[:, :, rows, columns]
+
+
+def _add_cols(dxt, dcols, kh, kw, oh, ow, stride):
+    """The adjoint of :func:`_fill_cols`: add dcols (C, kh, kw, m, oh, ow) onto dxt (C, m, Hp, Wp)."""
+    for u in range(kh):
+        for v in range(kw):
+            rows, columns = _window_slices(u, v, oh, ow, stride)
+            dxt[:, :, rows, columns] += dcols[:, u, v]
 
 
 class _Buffers:
@@ -615,10 +622,9 @@ def _conv2d_forward(x, w, b, stride, padding) -> np.ndarray:
 
 
 def _conv2d_backward(x, w, dy, stride, padding, need_dx: bool = True):
-    n, c, h, wd = x.shape
+    _, c, h, wd = x.shape
     c_out, _, kh, kw = w.shape
     oh, ow = dy.shape[2:]
-    sh, sw = stride
     ph, pw = padding
     ckk = c * kh * kw
     xp = _pad(x, padding)
@@ -643,10 +649,7 @@ def _conv2d_backward(x, w, dy, stride, padding, need_dx: bool = True):
         if not need_dx:
             continue
         dcols = np.matmul(w2t, g, out=buf.take("dcols", (ckk, m * oh * ow))).reshape(c, kh, kw, m, oh, ow)
-        dt = dxp[s:e].transpose(1, 0, 2, 3)
-        for u in range(kh):
-            for v in range(kw):
-                dt[:, :, u:u + sh * (oh - 1) + 1:sh, v:v + sw * (ow - 1) + 1:sw] += dcols[:, u, v]
+        _add_cols(dxp[s:e].transpose(1, 0, 2, 3), dcols, kh, kw, oh, ow, stride)
     dx = dxp[:, :, ph:ph + h, pw:pw + wd] if need_dx else None
     if need_dx and (ph or pw):
         dx = np.ascontiguousarray(dx)
@@ -667,4 +670,5 @@ def _pool_slices(x, kh, kw, sh, sw):
     oh, ow = (x.shape[2] - kh) // sh + 1, (x.shape[3] - kw) // sw + 1
     for u in range(kh):
         for v in range(kw):
-            yield x[:, :, u:u + sh * (oh - 1) + 1:sh, v:v + sw * (ow - 1) + 1:sw]
+            rows, columns = _window_slices(u, v, oh, ow, (sh, sw))
+            yield x[:, :, rows, columns]

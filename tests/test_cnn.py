@@ -175,10 +175,10 @@ def test_cnn_commands_on_written_files(run_cli, tmp_path):
     (["train", "--dataset", "cifar10", "--data-dir", "."], "--data-dir: '.' has no data_batch_1"),
     (["train", "--dataset", "cifar10"], "--data-dir: CIFAR-10 needs --data-dir"),
     (["train", "--epochs", "0"], "--epochs: 0; expected a positive integer"),
-    (["train", "--epochs", "x"], "invalid integer value"),
+    (["train", "--epochs", "x"], "argument --epochs: 'x' is not an integer"),
     (["train", "--kernel-size", "2"], "--kernel-size: 2"),
     (["train", "--lr", "-1"], "--lr: -1.0"),
-    (["sweep", "--lr", "1e-3,x"], "invalid comma-separated list value"),
+    (["sweep", "--lr", "1e-3,x"], "argument --lr: item 2: 'x' is not a number"),
     (["train", "--dataset", "mnist"], "--data-dir: MNIST needs --data-dir"),
 ])
 def test_cnn_bad_input_one_line_exit_2(run_cli, argv, needle):

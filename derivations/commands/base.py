@@ -25,7 +25,8 @@ from typing import Callable
 
 from ..printers import FORMATS
 
-__all__ = ["UsageError", "Parser", "command_parser", "topic_group", "alias", "integer", "real",
+__all__ = ["UsageError", "Parser", "command_parser", "topic_group", "alias", "integer", "real", "integer_list",
+           "real_list",
            "add_output_options", "add_plot_option", "emit", "write_atomic", "flag_message", "PLOT_SUFFIXES"]
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
@@ -75,7 +76,10 @@ def _named(parse: Callable, name: str) -> Callable:
 def integer(*, minimum: int | None = None) -> Callable[[str], int]:
     """An argparse type: a whole number, at least ``minimum`` when given."""
     def parse(text: str) -> int:
-        value = int(text.strip())  # ValueError: argparse says "invalid integer value: 'x'"
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text.strip()!r} is not an integer") from None
         if minimum is not None and value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {text!r}")
         return value
@@ -85,7 +89,10 @@ def integer(*, minimum: int | None = None) -> Callable[[str], int]:
 def real(*, minimum: float | None = None, positive: bool = False) -> Callable[[str], float]:
     """An argparse type: a finite decimal number (positive, or at least ``minimum``, when asked)."""
     def parse(text: str) -> float:
-        value = float(text.strip())
+        try:
+            value = float(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text.strip()!r} is not a number") from None
         if value != value or value in (float("inf"), float("-inf")):
             raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
         if positive and not value > 0:
@@ -94,6 +101,28 @@ def real(*, minimum: float | None = None, positive: bool = False) -> Callable[[s
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {text!r}")
         return value
     return _named(parse, "number")
+
+
+def _list_of(item: Callable[[str], object], name: str) -> Callable[[str], list]:
+    def parse(text: str) -> list:
+        out = []
+        for i, part in enumerate(text.split(",")):
+            try:
+                out.append(item(part))
+            except (ValueError, argparse.ArgumentTypeError) as exc:
+                raise argparse.ArgumentTypeError(f"item {i + 1}: {exc}") from None
+        return out
+    return _named(parse, name)
+
+
+def integer_list(*, minimum: int | None = None) -> Callable[[str], list[int]]:
+    """An argparse type: comma-separated whole numbers (``1,2,4``)."""
+    return _list_of(integer(minimum=minimum), "comma-separated list of integers")
+
+
+def real_list(**limits) -> Callable[[str], list[float]]:
+    """An argparse type: comma-separated decimal numbers (``1e-3,1e-2``)."""
+    return _list_of(real(**limits), "comma-separated list of numbers")
 
 
 # ------------------------------------------------------ library errors
@@ -152,6 +181,8 @@ def emit(result, args, *, plot: Callable[[str], None] | None = None) -> int:
     fmt = args.format
     if fmt == "pdf" and not args.output:
         raise UsageError("--format pdf: needs -o FILE (a PDF is not written to the terminal)")
+    if plot_path:
+        result.notes.append(f"Figure written to {plot_path}.")
     content = result.render(fmt)
     if plot_path:
         plot(plot_path)

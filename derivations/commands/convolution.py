@@ -1,10 +1,12 @@
 """``workedout conv`` (a convolution worked by hand) and ``workedout cnn train|sweep``."""
 from __future__ import annotations
 
-from ..cli import add_output_options, command_parser, emit, topic_group
+from .base import add_output_options, add_plot_option, command_parser, emit, integer, integer_list, real, \
+    real_list, topic_group
 
 __all__ = ["register"]
 
+# numerics.images.DATASETS, written here so that --help does not import numpy
 _DATASETS = ("digits", "fashion-mnist", "mnist", "cifar10")
 
 
@@ -41,13 +43,13 @@ def register(sub) -> None:
     t = command_parser(topic, "train", help="train the CNN and report loss and accuracy per epoch",
                        example="workedout cnn train --dataset digits --epochs 20 --plot curve.png")
     _data_options(t)
-    t.add_argument("--conv-layers", type=_int("--conv-layers"), default=2,
+    t.add_argument("--conv-layers", type=integer(), default=2,
                    help="number of conv-ReLU-maxpool blocks (default 2)")
-    t.add_argument("--kernel-size", type=_int("--kernel-size"), default=3, help="odd kernel size (default 3)")
-    t.add_argument("--lr", type=_float("--lr"), default=1e-3, help="Adam's learning rate (default 1e-3)")
-    t.add_argument("--epochs", type=_int("--epochs"), default=20, help="default 20")
+    t.add_argument("--kernel-size", type=integer(), default=3, help="odd kernel size (default 3)")
+    t.add_argument("--lr", type=real(), default=1e-3, help="Adam's learning rate (default 1e-3)")
+    t.add_argument("--epochs", type=integer(), default=20, help="default 20")
     _train_options(t)
-    t.add_argument("--plot", metavar="FIG.png", help="write the learning curve there")
+    add_plot_option(t, "write the learning curve there")
     add_output_options(t)
     t.set_defaults(run=_train)
 
@@ -56,14 +58,14 @@ def register(sub) -> None:
                        example="workedout cnn sweep --conv-layers 1,2 --kernel-size 3,5 --lr 1e-3,1e-2 "
                                "--epochs 5 --plot sweep.png")
     _data_options(s)
-    s.add_argument("--conv-layers", type=_list(int, "--conv-layers"), default=[1, 2],
+    s.add_argument("--conv-layers", type=integer_list(), default=[1, 2],
                    help="comma-separated (default 1,2)")
-    s.add_argument("--kernel-size", type=_list(int, "--kernel-size"), default=[3, 5],
+    s.add_argument("--kernel-size", dest="kernel_sizes", type=integer_list(), default=[3, 5],
                    help="comma-separated odd sizes (default 3,5)")
-    s.add_argument("--lr", type=_list(float, "--lr"), default=[1e-3, 1e-2], help="comma-separated (default 1e-3,1e-2)")
-    s.add_argument("--epochs", type=_int("--epochs"), default=10, help="default 10")
+    s.add_argument("--lr", dest="lrs", type=real_list(), default=[1e-3, 1e-2], help="comma-separated (default 1e-3,1e-2)")
+    s.add_argument("--epochs", type=integer(), default=10, help="default 10")
     _train_options(s)
-    s.add_argument("--plot", metavar="FIG.png", help="write the sweep figure there")
+    add_plot_option(s, "write the sweep figure there")
     add_output_options(s)
     s.set_defaults(run=_sweep)
 
@@ -76,45 +78,9 @@ def _data_options(p) -> None:
 
 
 def _train_options(p) -> None:
-    p.add_argument("--batch-size", type=_int("--batch-size"), default=64, help="default 64")
-    p.add_argument("--seed", type=_int("--seed"), default=0,
+    p.add_argument("--batch-size", type=integer(), default=64, help="default 64")
+    p.add_argument("--seed", type=integer(), default=0,
                    help="seed of the split (digits), the weights and the batches (default 0)")
-
-
-def _int(what):
-    def parse(text):
-        try:
-            return int(text)
-        except ValueError:
-            raise ValueError(f"{what}: {text!r} is not an integer") from None
-    parse.__name__ = "integer"  # argparse: "invalid integer value: 'x'"
-    return parse
-
-
-def _float(what):
-    def parse(text):
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError(f"{what}: {text!r} is not a number") from None
-        return value
-    parse.__name__ = "number"
-    return parse
-
-
-def _list(kind, what):
-    def parse(text):
-        items = [t.strip() for t in text.split(",")]
-        out = []
-        for i, item in enumerate(items):
-            try:
-                out.append(kind(item))
-            except ValueError:
-                raise ValueError(f"{what}: item {i + 1} {item!r} is not "
-                                 f"{'an integer' if kind is int else 'a number'}") from None
-        return out
-    parse.__name__ = "comma-separated list"
-    return parse
 
 
 def _conv(args) -> int:
@@ -131,14 +97,16 @@ def _conv(args) -> int:
 
 
 def _train(args) -> int:
-    from ..convolution import train_cnn
-    return emit(train_cnn(args.dataset, data_dir=args.data_dir, conv_layers=args.conv_layers,
-                          kernel_size=args.kernel_size, lr=args.lr, epochs=args.epochs,
-                          batch_size=args.batch_size, seed=args.seed, plot=args.plot), args)
+    from ..convolution import plot_training, train_cnn
+    result = train_cnn(args.dataset, data_dir=args.data_dir, conv_layers=args.conv_layers,
+                       kernel_size=args.kernel_size, lr=args.lr, epochs=args.epochs, batch_size=args.batch_size,
+                       seed=args.seed)
+    return emit(result, args, plot=lambda path: plot_training(result, path))
 
 
 def _sweep(args) -> int:
-    from ..convolution import sweep_cnn
-    return emit(sweep_cnn(args.dataset, data_dir=args.data_dir, conv_layers=args.conv_layers,
-                          kernel_sizes=args.kernel_size, lrs=args.lr, epochs=args.epochs,
-                          batch_size=args.batch_size, seed=args.seed, plot=args.plot), args)
+    from ..convolution import plot_sweep_result, sweep_cnn
+    result = sweep_cnn(args.dataset, data_dir=args.data_dir, conv_layers=args.conv_layers,
+                       kernel_sizes=args.kernel_sizes, lrs=args.lrs, epochs=args.epochs,
+                       batch_size=args.batch_size, seed=args.seed)
+    return emit(result, args, plot=lambda path: plot_sweep_result(result, path))

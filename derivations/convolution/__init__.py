@@ -36,10 +36,11 @@ Where each part lives:
 * ``_demo``         -- :func:`demo_examples`.
 """
 from ._backprop import backprop
-from ._cnn import sweep_cnn, train_cnn
+from ._cnn import plot_sweep_result, plot_training, sweep_cnn, train_cnn
 from ._demo import demo_examples
 from ._forward import MAX_SIDE, convolve
 from ._input import parse_pair, read_array
 
-__all__ = ["convolve", "backprop", "train_cnn", "sweep_cnn", "read_array", "parse_pair",
+__all__ = ["convolve", "backprop", "train_cnn", "sweep_cnn", "plot_training", "plot_sweep_result", "read_array",
+           "parse_pair",
            "demo_examples", "MAX_SIDE"]

@@ -19,17 +19,9 @@ __all__ = ["train_cnn", "sweep_cnn"]
 
 
 def _load_standardized(dataset, data_dir, seed):
-    """The data set, standardised per channel; errors name the command-line flags."""
+    """The data set, standardised per channel."""
     from ...numerics.images import load_dataset
-    try:
-        return load_dataset(dataset, data_dir, random_state=seed).standardized()
-    except ValueError as exc:
-        message = str(exc)
-        if message.startswith("data_dir:"):
-            message = "--data-dir:" + message[len("data_dir:"):]
-        elif message.startswith("dataset:"):
-            message = "--dataset:" + message[len("dataset:"):]
-        raise ValueError(message) from None
+    return load_dataset(dataset, data_dir, random_state=seed).standardized()
 
 
 def _architecture_table(model, input_shape) -> Table:
@@ -66,23 +58,17 @@ def train_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: int = 2, k
         ``history`` (``train_loss``, ``train_accuracy``, ``test_loss``,
         ``test_accuracy``: one value per epoch), ``n_params``, ``architecture``.
     """
-    from ...numerics.cnn import build_cnn, evaluate, plot_learning_curve, train
-    _check_positive_int(epochs, "--epochs")
-    _check_positive_int(batch_size, "--batch-size")
+    from ...numerics.cnn import build_cnn, evaluate, train
+    _check_positive_int(epochs, "epochs")
+    _check_positive_int(batch_size, "batch_size")
     _check_lr(lr)
     data = _load_standardized(dataset, data_dir, seed)
-    try:
-        model = build_cnn(data.input_shape, data.n_classes, conv_layers=conv_layers, kernel_size=kernel_size,
-                          random_state=seed)
-    except ValueError as exc:
-        raise ValueError("--" + str(exc).replace("_", "-", 1)) from None
+    model = build_cnn(data.input_shape, data.n_classes, conv_layers=conv_layers, kernel_size=kernel_size,
+                      random_state=seed)
     arch = _architecture_table(model, data.input_shape)
     h = train(model, data.X_train, data.y_train, data.X_test, data.y_test, epochs=epochs, batch_size=batch_size,
               lr=lr, random_state=seed, progress=progress)
     loss, acc = evaluate(model, data.X_test, data.y_test)
-    if plot:
-        plot_learning_curve(h, plot, title=f"{dataset}: {conv_layers} conv layer(s), kernel {kernel_size}, "
-                                           f"lr {lr:g}, batch {batch_size}")
     rows = [[sp.Integer(e + 1), h.train_loss[e], h.train_accuracy[e], h.test_loss[e], h.test_accuracy[e]]
             for e in range(h.epochs)]
     steps = [
@@ -103,8 +89,7 @@ def train_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: int = 2, k
     ]
     split = ("a fixed 80/20 split of the 1797 images (seed " + str(seed) + ")" if dataset == "digits"
              else "the official train/test split")
-    notes = [f"Learning curve written to {plot}."] if plot else []
-    return Result(
+    result = Result(
         kind="cnn.train", title=f"A CNN trained on {dataset} with Adam (numpy)",
         givens=[Given("data set", dataset, f"{len(data.y_train)} training and {len(data.y_test)} test images "
                                            f"of shape {' x '.join(map(str, data.input_shape))}, {split}"),
@@ -117,8 +102,20 @@ def train_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: int = 2, k
                             "test_loss": h.test_loss, "test_accuracy": h.test_accuracy},
                 "n_params": model.n_params, "architecture": [repr(layer) for layer in model.layers]},
         sources={"test_accuracy": "accuracy", "test_loss": "history", "history": "history"},
-        notes=notes,
         intro=words("Images are standardised per channel with the training set's mean and standard deviation."))
+    if plot:
+        plot_training(result, plot)
+        result.notes.append(f"Figure written to {plot}.")
+    return result
+
+
+def plot_training(result: Result, path) -> None:
+    """The learning curve of a :func:`train_cnn` result: loss and accuracy per epoch, train and test."""
+    from ...numerics.cnn import History, plot_learning_curve
+    g = {given.name: given.value for given in result.givens}
+    plot_learning_curve(History(**result.answer["history"]), path,
+                        title=f"{g['data set']}: {g['conv layers']} conv layer(s), kernel {g['kernel size']}, "
+                              f"lr {g['learning rate']}, batch {g['batch size']}")
 
 
 def sweep_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: Sequence[int] = (1, 2),
@@ -134,22 +131,20 @@ def sweep_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: Sequence[i
         ``best_test_accuracy``, ``final_test_loss``, ``final_train_loss``), and
         ``best`` (the run with the highest final test accuracy).
     """
-    from ...numerics.cnn import plot_sweep, sweep
-    _check_positive_int(epochs, "--epochs")
-    _check_positive_int(batch_size, "--batch-size")
+    from ...numerics.cnn import sweep
+    _check_positive_int(epochs, "epochs")
+    _check_positive_int(batch_size, "batch_size")
     for v in conv_layers:
         if not isinstance(v, int) or v < 0:
-            raise ValueError(f"--conv-layers: {v!r}; expected integers >= 0")
+            raise ValueError(f"conv_layers: {v!r}; expected integers >= 0")
     for v in kernel_sizes:
         if not isinstance(v, int) or v < 1 or v % 2 == 0:
-            raise ValueError(f"--kernel-size: {v!r}; expected odd integers >= 1")
+            raise ValueError(f"kernel_sizes: {v!r}; expected odd integers >= 1")
     for v in lrs:
-        _check_lr(v)
+        _check_lr(v, "lrs")
     data = _load_standardized(dataset, data_dir, seed)
     rows = sweep(data, conv_layers=tuple(conv_layers), kernel_sizes=tuple(kernel_sizes), lrs=tuple(lrs),
                  epochs=epochs, batch_size=batch_size, random_state=seed, progress=progress)
-    if plot:
-        plot_sweep(rows, plot, title=f"{dataset}: final test accuracy after {epochs} epoch(s)")
     runs = [{k: v for k, v in r.items() if k != "history"} for r in rows]
     best = max(range(len(runs)), key=lambda n: (runs[n]["final_test_accuracy"], -n))
     table = Table(["conv layers", "kernel", "lr", "parameters", "final test acc.", "best test acc.",
@@ -163,12 +158,22 @@ def sweep_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: Sequence[i
                               f"lr {runs[best]['lr']:g}: final test accuracy "
                               f"{runs[best]['final_test_accuracy']:.4f}.")),
                   why=words("the run with the highest final test accuracy (the first of equals)"), label="best")]
-    return Result(kind="cnn.sweep", title=f"Hyperparameter sweep of the CNN on {dataset}",
+    result = Result(kind="cnn.sweep", title=f"Hyperparameter sweep of the CNN on {dataset}",
                   givens=[Given("data set", dataset), Given("epochs", sp.Integer(epochs)),
                           Given("batch size", sp.Integer(batch_size)), Given("seed", sp.Integer(seed))],
                   steps=steps, answer={"runs": runs, "best": runs[best]},
-                  sources={"runs": "runs", "best": "best"},
-                  notes=[f"Figure written to {plot}."] if plot else [])
+                  sources={"runs": "runs", "best": "best"})
+    if plot:
+        plot_sweep_result(result, plot)
+        result.notes.append(f"Figure written to {plot}.")
+    return result
+
+
+def plot_sweep_result(result: Result, path) -> None:
+    """The figure of a :func:`sweep_cnn` result: final test accuracy against the learning rate."""
+    from ...numerics.cnn import plot_sweep
+    g = {given.name: given.value for given in result.givens}
+    plot_sweep(result.answer["runs"], path, title=f"{g['data set']}: final test accuracy after {g['epochs']} epoch(s)")
 
 
 def _check_positive_int(value, what):
@@ -176,6 +181,6 @@ def _check_positive_int(value, what):
         raise ValueError(f"{what}: {value!r}; expected a positive integer")
 
 
-def _check_lr(value):
+def _check_lr(value, what="lr"):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value) or value <= 0:
-        raise ValueError(f"--lr: {value!r}; expected a positive number such as 1e-3")
+        raise ValueError(f"{what}: {value!r}; expected a positive number such as 1e-3")

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import importlib.metadata
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TREES = {"workedout": ROOT / "src" / "workedout", "workedout.derivations": ROOT / "derivations",
@@ -94,3 +100,35 @@ def test_no_import_circle():
         if node not in state:
             visit(node)
     assert circles == []
+
+
+FACES = ["gmm", "align", "apriori", "prefixspan", "conv"]
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_every_name_of_the_public_face_resolves(face):
+    module = importlib.import_module(f"workedout.{face}")
+    assert module.__all__ and sorted(module.__all__) == sorted(dir(module))
+    for name in module.__all__:
+        assert getattr(module, name) is not None, name
+    with pytest.raises(AttributeError, match="has no attribute"):
+        getattr(module, "no_such_name")
+
+
+def test_import_workedout_is_light_and_python_dash_m_works():
+    code = ("import sys, workedout; assert workedout.__version__; "
+            "assert not [m for m in ('sympy', 'numpy', 'workedout.derivations') if m in sys.modules], sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    out = subprocess.run([sys.executable, "-m", "workedout", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("workedout ")
+
+
+def test_nothing_generically_named_at_the_top_of_site_packages():
+    """The installed files (the RECORD of the installed distribution, not a build's egg-info) all sit
+    under workedout/ (an editable install adds only its own __editable__ finder)."""
+    records = [d.read_text("RECORD") for d in importlib.metadata.distributions(name="workedout")]
+    records = [r for r in records if r]
+    assert records, "workedout is not installed"
+    tops = {line.split(",")[0].split("/")[0] for line in records[0].splitlines() if line.strip()}
+    tops = {t for t in tops if not t.startswith(("..", "__editable__")) and not t.endswith(".dist-info")}
+    assert tops <= {"workedout", "__pycache__"}, tops

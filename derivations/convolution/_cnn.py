@@ -159,10 +159,10 @@ def sweep_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: Sequence[i
                               f"{runs[best]['final_test_accuracy']:.4f}.")),
                   why=words("the run with the highest final test accuracy (the first of equals)"), label="best")]
     result = Result(kind="cnn.sweep", title=f"Hyperparameter sweep of the CNN on {dataset}",
-                  givens=[Given("data set", dataset), Given("epochs", sp.Integer(epochs)),
-                          Given("batch size", sp.Integer(batch_size)), Given("seed", sp.Integer(seed))],
-                  steps=steps, answer={"runs": runs, "best": runs[best]},
-                  sources={"runs": "runs", "best": "best"})
+                    givens=[Given("data set", dataset), Given("epochs", sp.Integer(epochs)),
+                            Given("batch size", sp.Integer(batch_size)), Given("seed", sp.Integer(seed))],
+                    steps=steps, answer={"runs": runs, "best": runs[best]},
+                    sources={"runs": "runs", "best": "best"})
     if plot:
         plot_sweep_result(result, plot)
         result.notes.append(f"Figure written to {plot}.")

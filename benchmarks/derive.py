@@ -72,7 +72,8 @@ def prepare_cli(covariance: str = "all", fmt: str = "text"):
 def prepare_derive(covariance: str = "all"):
     """The derivation in process, without the per-process memo (every check runs each time)."""
     from workedout.derivations.gmm import _derive
-    types = tuple(_derive.COVARIANCE_TYPES) if covariance == "all" else (covariance,)
+    from workedout.numerics.gmm import COVARIANCE_TYPES
+    types = tuple(COVARIANCE_TYPES) if covariance == "all" else (covariance,)
     _derive._build(types)  # warm the imports (numerics, numba's cache) outside the timing
 
     def run():
@@ -86,9 +87,9 @@ def prepare_derive(covariance: str = "all"):
 
 def _memos():
     from workedout.derivations import matrix_calculus
-    from workedout.derivations.gmm import _derive, _estep, _explicit
-    return [matrix_calculus._prove_in, _explicit.explicit, _derive._explicit_scalar_Q, _derive._explicit_scalar_dQ,
-            _estep._pdf_normalised]
+    from workedout.derivations.gmm import _derive_diag_spherical, _estep, _explicit
+    return [matrix_calculus._prove_in, _explicit.explicit, _derive_diag_spherical.explicit_scalar_Q,
+            _derive_diag_spherical.explicit_scalar_dQ, _estep._pdf_normalised]
 
 
 def prepare_mstep(covariance: str = "full"):

@@ -163,7 +163,7 @@ def _to_symmetric(p, A):
 def _prove_logdet(d: int) -> bool:
     # Jacobi: d|A|/da_ab = adj(A)_ba, so d ln|A|/dA = adj(A)^T/|A| = A^{-T};
     # at a symmetric point adj(A) is symmetric, so the gradient is S^{-1}.
-    R, m = _ring(d)
+    _, m = _ring(d)
     A = m["s"]
     det, adj = _det(A), _adj(A)
     jacobi = all(det.diff(A[a][b]) == adj[b][a] for a in range(d) for b in range(d))
@@ -172,7 +172,7 @@ def _prove_logdet(d: int) -> bool:
 
 def _prove_quad_inv(d: int) -> bool:
     # f = a^T adj(A) a / |A|: the numerator of df/dA_ab over |A|^2 against -(A^{-T} a a^T A^{-T})_ab.
-    R, m = _ring(d)
+    _, m = _ring(d)
     A, v = m["s"], m["a"]
     det, adj = _det(A), _adj(A)
     q = _mul(_mul(_T(v), adj), v)[0][0]
@@ -185,7 +185,7 @@ def _prove_quad_inv(d: int) -> bool:
 
 def _prove_trace_inv(d: int) -> bool:
     # f = tr(adj(A) B)/|A|, B symmetric: df/dA = -(A^{-1} B A^{-1})^T, = -S^{-1} B S^{-1} at symmetric A.
-    R, m = _ring(d, symmetric=("b",), vectors=())
+    _, m = _ring(d, symmetric=("b",), vectors=())
     A, B = m["s"], m["b"]
     det, adj = _det(A), _adj(A)
     t = _trace(_mul(adj, B))
@@ -197,7 +197,7 @@ def _prove_trace_inv(d: int) -> bool:
 
 
 def _prove_quad_grad(d: int) -> bool:
-    R, m = _ring(d, general=(), symmetric=("s",))
+    _, m = _ring(d, general=(), symmetric=("s",))
     S, v = m["s"], m["a"]
     f = _mul(_mul(_T(v), S), v)[0][0]
     Sv = _mul(S, v)
@@ -205,7 +205,7 @@ def _prove_quad_grad(d: int) -> bool:
 
 
 def _prove_quad_shift(d: int) -> bool:
-    R, m = _ring(d, general=(), symmetric=("s",), vectors=("x", "m"))
+    _, m = _ring(d, general=(), symmetric=("s",), vectors=("x", "m"))
     S, x, mu = m["s"], m["x"], m["m"]
     r = _add(x, mu, -1)
     f = _mul(_mul(_T(r), S), r)[0][0]
@@ -214,7 +214,7 @@ def _prove_quad_shift(d: int) -> bool:
 
 
 def _prove_trace_trick(d: int) -> bool:
-    R, m = _ring(d, general=("b",))
+    _, m = _ring(d, general=("b",))
     B, v = m["b"], m["a"]
     return _mul(_mul(_T(v), B), v)[0][0] == _trace(_mul(_mul(B, v), _T(v)))
 
@@ -233,7 +233,7 @@ def _prove_symmetric(d: int) -> bool:
     # For f = ln|S| and f = tr(S^{-1} B): the derivative in the tied entry s_ab (a < b)
     # is G_ab + G_ba, on the diagonal G_aa, where G is the independent-entry gradient
     # (computed on a general matrix, then evaluated at the symmetric point); and G is symmetric.
-    R, m = _ring(d, symmetric=("t", "b"), vectors=())
+    _, m = _ring(d, symmetric=("t", "b"), vectors=())
     A, S, B = m["s"], m["t"], m["b"]
     to_S = lambda p: p.compose([(A[a][b], S[a][b]) for a in range(d) for b in range(d)])
     detA, adjA, detS = _det(A), _adj(A), _det(S)

@@ -19,7 +19,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Patch
 
 from .figures import new_figure
-from .gmm import COVARIANCE_TYPES, GaussianMixture, SelectionResult, _ops
+from .gmm import COVARIANCE_TYPES, GaussianMixture, SelectionResult
+from .gmm._covariance import _ops
 
 __all__ = [
     "PALETTE",

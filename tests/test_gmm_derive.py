@@ -275,3 +275,10 @@ def test_cli_estep_d_dimensional(run_cli):
     assert status == 2 and err.startswith("workedout: error: --means") and err.count("\n") == 1
     status, out, err = run_cli("gmm", "estep", "--x", "2", "--weights", "1/2,1/2", "--means", "0,1")
     assert status == 2 and "--sds" in err
+
+
+@pytest.mark.parametrize("covariance", ["full", "tied", "diag", "spherical"])
+def test_each_covariance_type_derives_alone(covariance):
+    """Each derivation stands alone: no reference to a step of another type's (tied once cited full's)."""
+    r = derive(covariance)
+    assert r.answer["covariances"] and r.to_text() and r.to_latex()

@@ -16,7 +16,7 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.mixture import GaussianMixture as SKGaussianMixture
 from sklearn.mixture._gaussian_mixture import _estimate_gaussian_parameters
 
-from workedout.numerics import gmm
+from workedout.numerics.gmm import _covariance, _em
 from workedout.numerics.gmm import (COVARIANCE_TYPES, ConvergenceWarning, GaussianMixture, NotFittedError,
                           adjusted_rand_index, e_step, kmeans, kmeans_plusplus, m_step, n_parameters,
                           parse_k_values, select)
@@ -52,8 +52,8 @@ def to_full(cov, ctype, K, d):
 @pytest.fixture(params=["kernel", "blas"])
 def path(request, monkeypatch):
     """Run a test through both code paths: compiled per-row loops and blocks through BLAS."""
-    monkeypatch.setattr(gmm, "_FORCE_PATH", request.param)
-    monkeypatch.setattr(gmm, "_SCATTER_KERNEL_MAX_FEATURES", 10**6 if request.param == "kernel" else 0)
+    monkeypatch.setattr(_em, "_FORCE_PATH", request.param)
+    monkeypatch.setattr(_covariance, "_SCATTER_KERNEL_MAX_FEATURES", 10**6 if request.param == "kernel" else 0)
     return request.param
 
 
@@ -123,7 +123,7 @@ def test_e_step_matches_sklearn_and_scipy(ctype, path):
     np.testing.assert_allclose(resp, dens / dens.sum(axis=1, keepdims=True), rtol=1e-10, atol=1e-14)
     sk = SKGaussianMixture(K, covariance_type=ctype)
     sk.weights_, sk.means_ = weights, means
-    sk.precisions_cholesky_ = gmm._precision_cholesky(np.asarray(cov, float), gmm._ops(ctype))
+    sk.precisions_cholesky_ = _covariance._precision_cholesky(np.asarray(cov, float), _covariance._ops(ctype))
     log_norm, log_resp = sk._estimate_log_prob_resp(X)
     assert ll == pytest.approx(np.mean(log_norm), rel=1e-12)
     np.testing.assert_allclose(resp, np.exp(log_resp), rtol=1e-10, atol=1e-14)
@@ -243,7 +243,7 @@ def test_log_likelihood_never_decreases(data, ctype, init):
     except ValueError as exc:            # a component collapsed onto too few points: no covariance
         assert "reg_covar" in str(exc)
         assume(False)
-    full = gmm._ops(ctype).to_full(model.covariances_, K, X.shape[1])
+    full = _covariance._ops(ctype).to_full(model.covariances_, K, X.shape[1])
     assume(np.linalg.eigvalsh(full).min() > 1e-8 * X.var())
     ll = np.array(model.lower_bounds_)
     assert np.all(np.isfinite(ll))

@@ -52,12 +52,12 @@ def test_worked_estep_equals_numeric_estep(m):
 
 
 @pytest.mark.parametrize("args,message", [
-    ((2, ["1/2", "1/2"], [0, 1], [1, 0]), "--sds: item 2 is 0"),
-    ((2, ["1/2", "1/2"], [0, 1], [1, -1]), "--sds: item 2 is -1"),
-    ((2, ["1/2", "1/3"], [0, 1], [1, 1]), "--weights: the weights sum to 5/6"),
-    ((2, ["1/2", "1/2"], [0], [1, 1]), "--means: 1 values given, but --weights has 2"),
-    ((2, ["1/2", "1/2"], [0, "a"], [1, 1]), "--means item 2: 'a' is not a number"),
-    (("x", ["1"], [0], [1]), "--x: 'x' is not a number"),
+    ((2, ["1/2", "1/2"], [0, 1], [1, 0]), "sds: item 2 is 0"),
+    ((2, ["1/2", "1/2"], [0, 1], [1, -1]), "sds: item 2 is -1"),
+    ((2, ["1/2", "1/3"], [0, 1], [1, 1]), "weights: the weights sum to 5/6"),
+    ((2, ["1/2", "1/2"], [0], [1, 1]), "means: 1 values given, but weights has 2"),
+    ((2, ["1/2", "1/2"], [0, "a"], [1, 1]), "means item 2: 'a' is not a number"),
+    (("x", ["1"], [0], [1]), "x: 'x' is not a number"),
 ])
 def test_bad_input_is_named(args, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):

@@ -50,7 +50,7 @@ def test_init_file_reproduces_a_run(tmp_path, petals, covariance):
      "symmetric positive definite"),
 ])
 def test_bad_init_is_named(init, message):
-    with pytest.raises(ValueError, match=f"--init: .*{message}"):
+    with pytest.raises(ValueError, match=f"init: .*{message}"):
         read_init(init, 3, 2, "full")
 
 
@@ -66,8 +66,8 @@ def test_select_finds_the_best_bic_and_reports_ari():
 
 
 @pytest.mark.parametrize("kwargs,message", [
-    (dict(k=3, covariance="round"), "--covariance: 'round' is not a covariance type; expected one of full, tied, diag, spherical"),
-    (dict(k=200, covariance="full"), "--k: 200 components but only 150 data points"),
+    (dict(k=3, covariance="round"), "covariance: 'round' is not a covariance type; expected one of full, tied, diag, spherical"),
+    (dict(k=200, covariance="full"), "k: 200 components but only 150 data points"),
 ])
 def test_fit_errors(petals, kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -94,12 +94,12 @@ def test_rounded_rows_are_accepted_with_a_note():
 
 
 @pytest.mark.parametrize("data,resp,message", [
-    (X, [["1/2", "1/2"]] * 4, "--resp: 4 rows, but --data has 5 points"),
-    (X, R[:-1] + [["1/2", "1/3"]], "--resp: row 5 sums to 5/6"),
-    (X, R[:-1] + [["3/2", "-1/2"]], "--resp: row 5, column 2 is -1/2"),
-    (X, [["1", "0"]] * 5, "--resp: component 2 has N_2 = 0"),
-    ([[0, 0], [1]], [["1"], ["1"]], "--data: row 2 has 1 values, row 1 has 2"),
-    ([[0, "a"]], [["1"]], "--data row 1, column 2: 'a' is not a number"),
+    (X, [["1/2", "1/2"]] * 4, "resp: 4 rows, but data has 5 points"),
+    (X, R[:-1] + [["1/2", "1/3"]], "resp: row 5 sums to 5/6"),
+    (X, R[:-1] + [["3/2", "-1/2"]], "resp: row 5, column 2 is -1/2"),
+    (X, [["1", "0"]] * 5, "resp: component 2 has N_2 = 0"),
+    ([[0, 0], [1]], [["1"], ["1"]], "data: row 2 has 1 values, row 1 has 2"),
+    ([[0, "a"]], [["1"]], "data row 1, column 2: 'a' is not a number"),
 ])
 def test_bad_input_is_named(data, resp, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):

@@ -1,14 +1,10 @@
 """``workedout gmm ...``: Gaussian mixtures by EM."""
 from __future__ import annotations
 
-import argparse
-import os
-
-from ..cli import UsageError, add_output_options, command_parser, emit, topic_group
+from ...numerics.gmm import COVARIANCE_TYPES
+from .base import add_output_options, add_plot_option, alias, command_parser, emit, integer, real, topic_group
 
 __all__ = ["register"]
-
-COVARIANCE_TYPES = ["full", "tied", "diag", "spherical"]
 
 
 def register(sub) -> None:
@@ -19,7 +15,7 @@ def register(sub) -> None:
         topic, "estep", help="responsibilities of one point by Bayes' rule, worked exactly (1-D or d-dimensional)",
         description="Responsibilities of one point by Bayes' rule, worked exactly. 1-D: --x a number, --means "
                     "numbers, --sds standard deviations. d dimensions: --x a vector [x1, x2, ...], --means a list "
-                    "of vectors, --covariances in scikit-learn's shape for --covariance-type (full: a list of "
+                    "of vectors, --covariances in scikit-learn's shape for --covariance (full: a list of "
                     "d x d matrices; tied: one matrix; diag: a list of variance vectors; spherical: a list of "
                     "variances).",
         example="workedout gmm estep --x '[1, 2]' --weights 1/2,1/2 --means '[[0, 0], [1, 1]]' "
@@ -29,10 +25,11 @@ def register(sub) -> None:
     p.add_argument("--means", required=True, help="component means: numbers '0,1' (1-D) or vectors "
                                                   "'[[0, 0], [1, 1]]'")
     p.add_argument("--sds", help="1-D: component standard deviations sigma_k > 0, comma-separated")
-    p.add_argument("--covariances", help="d dimensions: covariances in scikit-learn's shape for --covariance-type, "
+    p.add_argument("--covariances", help="d dimensions: covariances in scikit-learn's shape for --covariance, "
                                          "e.g. '[[[1, 0], [0, 1]], [[2, 1], [1, 2]]]' for full")
-    p.add_argument("--covariance-type", choices=COVARIANCE_TYPES, default="full",
-                   help="the shape of --covariances (default: full)")
+    p.add_argument("--covariance", dest="covariance_type", choices=COVARIANCE_TYPES, default="full",
+                   help="the covariance type, the shape of --covariances (default: full)")
+    alias(p, "--covariance-type", "--covariance")
     add_output_options(p)
     p.set_defaults(run=_estep)
 
@@ -60,7 +57,7 @@ def register(sub) -> None:
                     "student's updates, written in the answer syntax (see the README), e.g. "
                     "{\"means\": \"sum(gamma_ik*x_i)/N_k\", \"weights\": \"N_k/N\"}.",
         example="workedout gmm derive --covariance full --format pdf -o em.pdf")
-    p.add_argument("--covariance", choices=COVARIANCE_TYPES + ["all"], default="all",
+    p.add_argument("--covariance", choices=[*COVARIANCE_TYPES, "all"], default="all",
                    help="which covariance derivations to include (default: all)")
     add_output_options(p)
     p.set_defaults(run=_derive)
@@ -70,16 +67,16 @@ def register(sub) -> None:
         example="workedout gmm fit iris --k 3 --covariance full --columns petal_length,petal_width "
                 "--plot iris.png")
     _data_arguments(p)
-    p.add_argument("--k", type=_positive_int("--k"), required=True, help="number of components K")
+    p.add_argument("--k", type=integer(minimum=1), required=True, help="number of components K")
     p.add_argument("--covariance", default="full", help="full, tied, diag or spherical (default: full)")
     p.add_argument("--init", metavar="INIT.json",
                    help="start EM from these weights, means and covariances (the type's shape)")
-    p.add_argument("--max-iter", type=_positive_int("--max-iter"), default=100)
-    p.add_argument("--tol", type=_positive_float("--tol"), default=1e-3)
-    p.add_argument("--n-init", type=_positive_int("--n-init"), default=1)
-    p.add_argument("--random-state", type=_int("--random-state"), default=0)
-    p.add_argument("--plot", metavar="FIG.png", help="write the picture: 1-D histogram with densities, "
-                                                    "2-D clusters with ellipses and boundaries")
+    p.add_argument("--max-iter", type=integer(minimum=1), default=100)
+    p.add_argument("--tol", type=real(positive=True), default=1e-3)
+    p.add_argument("--n-init", type=integer(minimum=1), default=1)
+    _seed_option(p)
+    add_plot_option(p, "write the picture: 1-D histogram with densities, 2-D clusters with ellipses and "
+                       "boundaries")
     add_output_options(p)
     p.set_defaults(run=_fit)
 
@@ -90,9 +87,9 @@ def register(sub) -> None:
     p.add_argument("--k", default="1-6", help="numbers of components: a range 1-6 or a list 2,4,8")
     p.add_argument("--covariance", default="all", help="all, or some of full,tied,diag,spherical")
     p.add_argument("--labels", metavar="COLUMN", help="column of true classes: adds the adjusted Rand index")
-    p.add_argument("--n-init", type=_positive_int("--n-init"), default=1)
-    p.add_argument("--random-state", type=_int("--random-state"), default=0)
-    p.add_argument("--plot", metavar="FIG.png", help="write BIC and AIC against K, one line per type")
+    p.add_argument("--n-init", type=integer(minimum=1), default=1)
+    _seed_option(p)
+    add_plot_option(p, "write BIC and AIC against K, one line per type")
     add_output_options(p)
     p.set_defaults(run=_select)
 
@@ -119,43 +116,10 @@ def _data_arguments(p) -> None:
     p.add_argument("--standardize", action="store_true", help="scale each feature to mean 0, variance 1")
 
 
-def _number(kind, name, positive):
-    def parse(text):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
-        if positive and not value > 0:
-            raise argparse.ArgumentTypeError(f"must be positive, got {text!r}")
-        return value
-    return parse
-
-
-def _positive_int(name):
-    return _number(int, name, True)
-
-
-def _positive_float(name):
-    return _number(float, name, True)
-
-
-def _int(name):
-    return _number(int, name, False)
-
-
-def _with_plot(args, result, draw) -> int:
-    """Emit the result, then the figure; a failure removes the figure written."""
-    if args.plot and not args.plot.lower().endswith((".png", ".pdf", ".svg")):
-        raise UsageError(f"--plot: {args.plot!r} must end in .png, .pdf or .svg")
-    if args.plot:
-        draw(args.plot)
-    try:
-        return emit(result, args)
-    except BaseException:
-        if args.plot and os.path.exists(args.plot):
-            os.unlink(args.plot)
-        raise
+def _seed_option(p) -> None:
+    p.add_argument("--seed", dest="random_state", type=integer(), default=0,
+                   help="seed of the initialisation (default 0)")
+    alias(p, "--random-state", "--seed")
 
 
 def _fit(args) -> int:
@@ -164,7 +128,7 @@ def _fit(args) -> int:
     dataset = load_dataset(args.data, columns=args.columns, standardize=args.standardize)
     result = fit(dataset, k=args.k, covariance=args.covariance, init=args.init, max_iter=args.max_iter,
                  tol=args.tol, n_init=args.n_init, random_state=args.random_state)
-    return _with_plot(args, result, lambda path: plot_fit(result, dataset, path))
+    return emit(result, args, plot=lambda path: plot_fit(result, dataset, path))
 
 
 def _select(args) -> int:
@@ -172,4 +136,4 @@ def _select(args) -> int:
     result = select(args.data, k=args.k, covariance=args.covariance, columns=args.columns,
                     standardize=args.standardize, labels=args.labels, n_init=args.n_init,
                     random_state=args.random_state)
-    return _with_plot(args, result, lambda path: plot_select(result, path))
+    return emit(result, args, plot=lambda path: plot_select(result, path))

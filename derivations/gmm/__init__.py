@@ -19,7 +19,8 @@ Public API (the maths is in each docstring):
   :func:`plot_select` draw their figures;
 * :func:`gaussian_pdf`, :func:`gaussian_pdf_nd`, :func:`demo_examples`.
 """
-from ._derive import COVARIANCE_TYPES, derive
+from ...numerics.gmm import COVARIANCE_TYPES
+from ._derive import derive
 from ._estep import estep, gaussian_pdf, gaussian_pdf_nd
 from ._fit import fit, plot_fit, plot_select, read_init, select
 from ._mstep import mstep

@@ -20,6 +20,7 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
+from ...numerics.gmm import COVARIANCE_TYPES
 from ..exact import parse_number, significant, to_float
 from ..markup import Tex
 from ..result import Chain, Display, Given, InlineMath, Result, Step, checked, words
@@ -69,28 +70,28 @@ def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
     """
     if covariances is not None:
         if sds is not None:
-            raise ValueError("--sds: give either --sds (1-D) or --covariances (d dimensions), not both")
+            raise ValueError("sds: give either sds (1-D) or covariances (d dimensions), not both")
         return _estep_nd(x, weights, means, covariances, covariance_type)
     if sds is None:
-        raise ValueError("--sds: missing; give --sds (1-D) or --covariances (d dimensions)")
+        raise ValueError("sds: missing; give sds (1-D) or covariances (d dimensions)")
     if isinstance(x, str) and x.strip().startswith("["):
-        raise ValueError("--x: a vector needs --covariances (the d-dimensional form); --sds is for 1-D points")
-    x = parse_number(x, what="--x")
-    weights = _numbers(weights, "--weights")
-    means = _numbers(means, "--means")
-    sds = _numbers(sds, "--sds")
+        raise ValueError("x: a vector needs covariances (the d-dimensional form); sds is for 1-D points")
+    x = parse_number(x, what="x")
+    weights = _numbers(weights, "weights")
+    means = _numbers(means, "means")
+    sds = _numbers(sds, "sds")
     K = len(weights)
-    for name, seq in (("--means", means), ("--sds", sds)):
+    for name, seq in (("means", means), ("sds", sds)):
         if len(seq) != K:
-            raise ValueError(f"{name}: {len(seq)} values given, but --weights has {K}; give one per component")
+            raise ValueError(f"{name}: {len(seq)} values given, but weights has {K}; give one per component")
     for k, w in enumerate(weights):
         if w <= 0:
-            raise ValueError(f"--weights: item {k + 1} is {w}; mixing weights must be positive")
+            raise ValueError(f"weights: item {k + 1} is {w}; mixing weights must be positive")
     if sum(weights) != 1:
-        raise ValueError(f"--weights: the weights sum to {sum(weights)}, expected exactly 1")
+        raise ValueError(f"weights: the weights sum to {sum(weights)}, expected exactly 1")
     for k, s in enumerate(sds):
         if s <= 0:
-            raise ValueError(f"--sds: item {k + 1} is {s}; a standard deviation must be positive")
+            raise ValueError(f"sds: item {k + 1} is {s}; a standard deviation must be positive")
 
     pi = [sp.Symbol(f"pi_{k + 1}") for k in range(K)]
     gamma = [sp.Symbol(f"gamma_{k + 1}") for k in range(K)]
@@ -261,13 +262,13 @@ def _rows(M: sp.Matrix) -> str:
 def _full_covariances(covariances, covariance_type: str, K: int, d: int) -> list[sp.Matrix]:
     shapes = {"full": 3, "tied": 2, "diag": 2, "spherical": 1}
     if covariance_type not in shapes:
-        raise ValueError(f"--covariance-type: {covariance_type!r} is not a covariance type; expected one of "
-                         "full, tied, diag, spherical")
-    arr = _array(covariances, "--covariances", shapes[covariance_type])
+        raise ValueError(f"covariance_type: {covariance_type!r} is not a covariance type; expected one of "
+                         f"{', '.join(COVARIANCE_TYPES)}")
+    arr = _array(covariances, "covariances", shapes[covariance_type])
     expected = {"full": f"{K} matrices of {d} x {d}", "tied": f"one {d} x {d} matrix",
                 "diag": f"{K} lists of {d} variances", "spherical": f"{K} variances"}[covariance_type]
     def bad():
-        return ValueError(f"--covariances: for covariance type {covariance_type} give {expected} "
+        return ValueError(f"covariances: for covariance type {covariance_type} give {expected} "
                           f"(scikit-learn's shape), e.g. " + {
                               "full": "[[[1,0],[0,1]], [[2,0],[0,2]]]", "tied": "[[1,0],[0,1]]",
                               "diag": "[[1,1], [2,2]]", "spherical": "[1, 2]"}[covariance_type])
@@ -290,42 +291,42 @@ def _full_covariances(covariances, covariance_type: str, K: int, d: int) -> list
     for k, M in enumerate(mats):
         where = f"item {k + 1}" if covariance_type != "tied" else "the matrix"
         if M != M.T:
-            raise ValueError(f"--covariances: {where} is not symmetric; a covariance matrix is symmetric")
+            raise ValueError(f"covariances: {where} is not symmetric; a covariance matrix is symmetric")
         minors = [M[:m, :m].det() for m in range(1, d + 1)]
         if any(v <= 0 for v in minors):
-            raise ValueError(f"--covariances: {where} is not positive definite (a leading minor is "
+            raise ValueError(f"covariances: {where} is not positive definite (a leading minor is "
                              f"{next(v for v in minors if v <= 0)}); a covariance must be positive definite")
     return mats
 
 
 def _estep_nd(x, weights, means, covariances, covariance_type) -> Result:
-    xv = _array(x, "--x", 1)
+    xv = _array(x, "x", 1)
     d = len(xv)
-    weights = _array(weights, "--weights", 1)
+    weights = _array(weights, "weights", 1)
     K = len(weights)
-    mus = _array(means, "--means", 2)
+    mus = _array(means, "means", 2)
     if len(mus) != K or any(len(m) != d for m in mus):
-        raise ValueError(f"--means: expected {K} means of {d} coordinates (one per weight, as long as --x), "
+        raise ValueError(f"means: expected {K} means of {d} coordinates (one per weight, as long as x), "
                          f"got {len(mus)} of {len(mus[0]) if mus else 0}")
     for k, w_ in enumerate(weights):
         if w_ <= 0:
-            raise ValueError(f"--weights: item {k + 1} is {w_}; mixing weights must be positive")
+            raise ValueError(f"weights: item {k + 1} is {w_}; mixing weights must be positive")
     if sum(weights) != 1:
-        raise ValueError(f"--weights: the weights sum to {sum(weights)}, expected exactly 1")
+        raise ValueError(f"weights: the weights sum to {sum(weights)}, expected exactly 1")
     covs = _full_covariances(covariances, covariance_type, K, d)
     X = sp.Matrix(xv)
     M = [sp.Matrix(m) for m in mus]
 
     from scipy.stats import multivariate_normal
-    from ._notation import tx
+    from ._notation import tex
     B = r"\boldsymbol"
     steps = [
-        Step(Display(tx(r"\gamma_k(" + B + r"{x}) = p(z = k \mid " + B + r"{x}) = \frac{\pi_k\, \mathcal{N}(" + B +
+        Step(Display(tex(r"\gamma_k(" + B + r"{x}) = p(z = k \mid " + B + r"{x}) = \frac{\pi_k\, \mathcal{N}(" + B +
                         r"{x} \mid " + B + r"{\mu}_k, " + B + r"{\Sigma}_k)}{\sum_{j=1}^{K} \pi_j\, \mathcal{N}(" + B +
                         r"{x} \mid " + B + r"{\mu}_j, " + B + r"{\Sigma}_j)}")),
              why=words("Bayes' rule: the posterior of the latent component is prior times likelihood over the "
                        "evidence"), label="bayes"),
-        Step(Display(tx(r"\mathcal{N}(" + B + r"{x} \mid " + B + r"{\mu}, " + B + r"{\Sigma}) = \frac{1}{(2\pi)^{d/2}"
+        Step(Display(tex(r"\mathcal{N}(" + B + r"{x} \mid " + B + r"{\mu}, " + B + r"{\Sigma}) = \frac{1}{(2\pi)^{d/2}"
                         r" |" + B + r"{\Sigma}|^{1/2}} \exp\!\Bigl(-\frac{1}{2} (" + B + r"{x} - " + B + r"{\mu})^{"
                         r"\mathsf T} " + B + r"{\Sigma}^{-1} (" + B + r"{x} - " + B + r"{\mu})\Bigr)")),
              why=words("the d-dimensional normal density"), label="pdf"),
@@ -342,19 +343,19 @@ def _estep_nd(x, weights, means, covariances, covariance_type) -> Result:
             [float(v) for v in xv], [float(v) for v in mus[k]],
             np.array([[float(v) for v in covs[k].row(r)] for r in range(d)]))
         steps.append(Step(
-            Chain(tx(r"(" + B + r"{x} - " + B + r"{\mu}_{%d})^{\mathsf T} " % (k + 1) + B + r"{\Sigma}_{%d}^{-1} (" %
+            Chain(tex(r"(" + B + r"{x} - " + B + r"{\mu}_{%d})^{\mathsf T} " % (k + 1) + B + r"{\Sigma}_{%d}^{-1} (" %
                      (k + 1) + B + r"{x} - " + B + r"{\mu}_{%d})" % (k + 1)),
                   [InlineMath(Tex(sp.latex(dev.T) + sp.latex(inv) + sp.latex(dev)),
                               f"{_row(dev)} {_rows(inv)} {_row(dev)}ᵀ"), q],
-                  reasons=[words(tx(r"|" + B + r"{\Sigma}_{%d}| = %s" % (k + 1, sp.latex(det)))), None]),
+                  reasons=[words(tex(r"|" + B + r"{\Sigma}_{%d}| = %s" % (k + 1, sp.latex(det)))), None]),
             why=words(f"component {k + 1}: the squared Mahalanobis distance of x from its mean"),
             check=checked("recomputed with the adjugate over the determinant",
                           sp.simplify(q - (dev.T * covs[k].adjugate() * dev)[0] / det) == 0),
             label=f"quad_{k + 1}"))
         steps.append(Step(
-            Chain(tx(r"\pi_{%d}\, \mathcal{N}(" % (k + 1) + B + r"{x} \mid " + B + r"{\mu}_{%d}, " % (k + 1) + B +
+            Chain(tex(r"\pi_{%d}\, \mathcal{N}(" % (k + 1) + B + r"{x} \mid " + B + r"{\mu}_{%d}, " % (k + 1) + B +
                      r"{\Sigma}_{%d})" % (k + 1)),
-                  [tx(r"%s \cdot \frac{1}{\sqrt{(2\pi)^{%d} \cdot %s}} \exp\!\Bigl(-\frac{1}{2} \cdot %s\Bigr)"
+                  [tex(r"%s \cdot \frac{1}{\sqrt{(2\pi)^{%d} \cdot %s}} \exp\!\Bigl(-\frac{1}{2} \cdot %s\Bigr)"
                       % (sp.latex(weights[k]), d, sp.latex(det), sp.latex(q))), nk_, sp.Float(significant(nk_), 6)]),
             why=words(f"component {k + 1}: weight times density"),
             check=checked("equals scipy.stats.multivariate_normal.pdf times the weight to 1e-12 relative",
@@ -364,7 +365,7 @@ def _estep_nd(x, weights, means, covariances, covariance_type) -> Result:
         num.append(nk_)
     evidence = sp.Add(*num)
     steps.append(Step(
-        Chain(tx(r"p(" + B + r"{x}) = \sum_{j=1}^{%d} \pi_j\, \mathcal{N}(" % K + B + r"{x} \mid " + B + r"{\mu}_j, " +
+        Chain(tex(r"p(" + B + r"{x}) = \sum_{j=1}^{%d} \pi_j\, \mathcal{N}(" % K + B + r"{x} \mid " + B + r"{\mu}_j, " +
                  B + r"{\Sigma}_j)"), [evidence, sp.Float(significant(evidence), 6)]),
         why=words("the evidence: the sum of the numerators"),
         check=checked("the sum re-added in floats agrees to 1e-12 relative",
@@ -388,10 +389,10 @@ def _estep_nd(x, weights, means, covariances, covariance_type) -> Result:
                       why=words("the responsibilities of a point sum to 1"),
                       check=checked("SymPy simplifies the sum minus 1 to 0", sp.simplify(sp.Add(*resp) - 1) == 0),
                       label="sum"))
-    givens = [Given(tx(r"\boldsymbol{x}"), tuple(xv))]
+    givens = [Given(tex(r"\boldsymbol{x}"), tuple(xv))]
     givens += [Given(sp.Symbol(f"pi_{k + 1}"), weights[k]) for k in range(K)]
-    givens += [Given(tx(r"\boldsymbol{\mu}_{%d}" % (k + 1)), tuple(mus[k])) for k in range(K)]
-    givens += [Given(tx(r"\boldsymbol{\Sigma}_{%d}" % (k + 1)), covs[k]) for k in range(K)]
+    givens += [Given(tex(r"\boldsymbol{\mu}_{%d}" % (k + 1)), tuple(mus[k])) for k in range(K)]
+    givens += [Given(tex(r"\boldsymbol{\Sigma}_{%d}" % (k + 1)), covs[k]) for k in range(K)]
     return Result(
         kind="gmm.estep",
         title=f"E-step of a {K}-component Gaussian mixture in {d} dimensions by Bayes' rule",

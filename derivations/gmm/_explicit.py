@@ -15,8 +15,9 @@ import functools
 import sympy as sp
 
 from ..matrix_calculus import is_zero, symmetric_matrix
+from ._syntax import CANONICAL, Instance, evaluate_update
 
-__all__ = ["Explicit", "explicit", "is_zero", "same"]
+__all__ = ["Explicit", "explicit", "is_zero", "same", "evaluate_canonical"]
 
 
 class Explicit:
@@ -95,3 +96,8 @@ def explicit(n: int, d: int, K: int, rows_sum_to_one: bool = False) -> Explicit:
 def same(a, b) -> bool:
     """a and b (scalars or matrices) are identically equal."""
     return is_zero(a - b)
+
+
+def evaluate_canonical(key: str, E: Explicit, means=None):
+    """The derived update ``key``, as written in the answer syntax (:data:`._syntax.CANONICAL`), evaluated on ``E``."""
+    return evaluate_update(key, CANONICAL[key], Instance(E.X, E.G), means=means)

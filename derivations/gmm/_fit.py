@@ -23,15 +23,14 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from ..markup import Tex
-from ..result import Chain, Given, InlineMath, Prose, Result, Step, Table, checked, words
-from ...numerics.gmm import ConvergenceWarning, GaussianMixture, n_parameters, parse_k_values
+from ...numerics.gmm import COVARIANCE_TYPES, ConvergenceWarning, GaussianMixture, n_parameters, parse_k_values
 from ...numerics.gmm import select as select_models
 from ...numerics.io import load_dataset
+from ..markup import Tex
+from ..result import Chain, Given, InlineMath, Prose, Result, Step, Table, checked, words
 
 __all__ = ["fit", "select", "read_init", "plot_fit", "plot_select"]
 
-COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 _MAX_ITERATION_ROWS = 25
 
 
@@ -72,7 +71,7 @@ def fit(data, *, k: int, covariance: str = "full", columns=None, standardize: bo
     n, d = X.shape
     _check_covariance(covariance)
     if k > n:
-        raise ValueError(f"--k: {k} components but only {n} data points; use at most {n} components")
+        raise ValueError(f"k: {k} components but only {n} data points; use at most {n} components")
     start = read_init(init, k, d, covariance) if init is not None else {}
     model = GaussianMixture(k, covariance_type=covariance, tol=tol, reg_covar=reg_covar, max_iter=max_iter,
                             n_init=n_init, random_state=random_state, **start)
@@ -148,9 +147,9 @@ def select(data, *, k="1-6", covariance="all", columns=None, standardize: bool =
     try:
         ks = parse_k_values(k)
     except ValueError as exc:
-        raise ValueError(str(exc).replace("k_values:", "--k:", 1)) from None
+        raise ValueError(str(exc).replace("k_values:", "k:", 1)) from None
     if max(ks) > dataset.X.shape[0]:
-        raise ValueError(f"--k: {max(ks)} components but only {dataset.X.shape[0]} data points")
+        raise ValueError(f"k: {max(ks)} components but only {dataset.X.shape[0]} data points")
     target = dataset.target if labels is not None else None
     outcome = select_models(dataset.X, ks, types, n_init=n_init, random_state=random_state, labels=target,
                             max_iter=max_iter, tol=tol)
@@ -210,14 +209,14 @@ def read_init(init, k: int, d: int, covariance: str) -> dict:
         try:
             init = json.loads(Path(init).read_text(encoding="utf-8"))
         except OSError as exc:
-            raise ValueError(f"--init: cannot read {str(init)!r}: {exc.strerror}") from None
+            raise ValueError(f"init: cannot read {str(init)!r}: {exc.strerror}") from None
         except json.JSONDecodeError as exc:
-            raise ValueError(f"--init: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+            raise ValueError(f"init: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     if not isinstance(init, dict):
-        raise ValueError("--init: expected a JSON object with weights, means and covariances")
+        raise ValueError("init: expected a JSON object with weights, means and covariances")
     missing = [key for key in ("weights", "means", "covariances") if key not in init]
     if missing:
-        raise ValueError(f"--init: missing {', '.join(missing)}; give weights (K), means (K x d) and "
+        raise ValueError(f"init: missing {', '.join(missing)}; give weights (K), means (K x d) and "
                          f"covariances in the {covariance} shape")
     shapes = {"full": (k, d, d), "tied": (d, d), "diag": (k, d), "spherical": (k,)}
     arrays = {}
@@ -225,24 +224,24 @@ def read_init(init, k: int, d: int, covariance: str) -> dict:
         try:
             arr = np.asarray(init[key], dtype=float)
         except (TypeError, ValueError):
-            raise ValueError(f"--init: {key} must be numbers in nested lists of shape {shape}") from None
+            raise ValueError(f"init: {key} must be numbers in nested lists of shape {shape}") from None
         if arr.shape != shape:
-            raise ValueError(f"--init: {key} has shape {arr.shape}; expected {shape} for K = {k}, d = {d}, "
+            raise ValueError(f"init: {key} has shape {arr.shape}; expected {shape} for K = {k}, d = {d}, "
                              f"{covariance} covariances")
         if not np.all(np.isfinite(arr)):
-            raise ValueError(f"--init: {key} holds NaN or infinity")
+            raise ValueError(f"init: {key} holds NaN or infinity")
         arrays[key] = arr
     cov = arrays["covariances"]
     if covariance in ("diag", "spherical"):
         if np.any(cov <= 0):
-            raise ValueError("--init: covariances must be positive")
+            raise ValueError("init: covariances must be positive")
         precisions = 1.0 / cov
     else:
         try:
             precisions = np.linalg.inv(cov)
             np.linalg.cholesky(cov)
         except np.linalg.LinAlgError:
-            raise ValueError("--init: covariances must be symmetric positive definite") from None
+            raise ValueError("init: covariances must be symmetric positive definite") from None
     return {"weights_init": arrays["weights"], "means_init": arrays["means"], "precisions_init": precisions}
 
 
@@ -281,7 +280,7 @@ def _load(data, columns, standardize, labels=None):
 
 def _check_covariance(covariance: str) -> None:
     if covariance not in COVARIANCE_TYPES:
-        raise ValueError(f"--covariance: {covariance!r} is not a covariance type; expected one of "
+        raise ValueError(f"covariance: {covariance!r} is not a covariance type; expected one of "
                          f"{', '.join(COVARIANCE_TYPES)}")
 
 
@@ -324,7 +323,7 @@ def _components_step(model, labels, covariance) -> Step:
     for k in range(K):
         cov = model.covariances_ if covariance == "tied" else model.covariances_[k]
         rows.append([sp.Integer(k + 1), float(model.weights_[k]), _vector(model.means_[k]),
-                     _covariance_cell(cov, covariance), sp.Integer(int(sizes[k]))])
+                     _covariance_cell(cov), sp.Integer(int(sizes[k]))])
     ok = bool(np.isclose(model.weights_.sum(), 1.0, rtol=0, atol=1e-12))
     full = np.asarray([model.covariances_] * K) if covariance == "tied" else model.covariances_
     for k in range(K):
@@ -355,7 +354,7 @@ def _vector(v) -> InlineMath:
     return InlineMath(Tex(r"\begin{pmatrix}%s\end{pmatrix}" % r" \\ ".join(items)), "(" + ", ".join(items) + ")")
 
 
-def _covariance_cell(cov, covariance) -> InlineMath:
+def _covariance_cell(cov) -> InlineMath:
     cov = np.asarray(cov, dtype=float)
     if cov.ndim == 2:
         body = r" \\ ".join(" & ".join(_fmt(x) for x in row) for row in cov)
@@ -365,5 +364,5 @@ def _covariance_cell(cov, covariance) -> InlineMath:
 
 
 def _parameter_count_text(k: int, d: int, covariance: str) -> str:
-    cov = {"full": k * d * (d + 1) // 2, "tied": d * (d + 1) // 2, "diag": k * d, "spherical": k}[covariance]
+    cov = n_parameters(k, d, covariance) - (k - 1) - k * d   # what is not a weight or a mean
     return f"{k - 1} weights, {k * d} means, {cov} covariance entries"

@@ -24,14 +24,13 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
+from ...numerics.gmm import COVARIANCE_TYPES
 from ..exact import parse_number, significant, to_float
-from ._notation import tx
-from ._syntax import CANONICAL, Instance, evaluate_update
 from ..result import Chain, Given, Prose, Result, Section, Step, Table, checked, words
+from ._notation import tex
+from ._syntax import CANONICAL, Instance, evaluate_update
 
-__all__ = ["mstep", "read_matrix_exact", "COVARIANCE_TYPES"]
-
-COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+__all__ = ["mstep", "read_matrix_exact"]
 MAX_TABLE_ROWS = 12   # per-point tables are shown up to this many points
 ROW_SUM_TOLERANCE = sp.Rational(1, 10 ** 9)
 
@@ -61,27 +60,27 @@ def mstep(data, resp, covariance: str = "full") -> Result:
     Raises
     ------
     ValueError
-        Naming ``--data`` or ``--resp``: a non-numeric cell (row and
+        Naming ``data`` or ``resp``: a non-numeric cell (row and
         column), mismatched shapes, a negative responsibility, a row not
         summing to 1, or a component with :math:`N_k = 0`.
     """
     if covariance not in COVARIANCE_TYPES:
-        raise ValueError(f"--covariance: {covariance!r} is not a covariance type; expected one of "
+        raise ValueError(f"covariance: {covariance!r} is not a covariance type; expected one of "
                          f"{', '.join(COVARIANCE_TYPES)}")
-    X = read_matrix_exact(data, "--data")
-    R = read_matrix_exact(resp, "--resp")
+    X = read_matrix_exact(data, "data")
+    R = read_matrix_exact(resp, "resp")
     n, K = len(X), len(R[0])
     if len(R) != n:
-        raise ValueError(f"--resp: {len(R)} rows, but --data has {n} points; give one row of responsibilities "
+        raise ValueError(f"resp: {len(R)} rows, but data has {n} points; give one row of responsibilities "
                          "per data point")
     notes = _validate_resp(R)
     nk = [sum((R[p][q] for p in range(n)), sp.Integer(0)) for q in range(K)]
     for q, v in enumerate(nk):
         if v == 0:
-            raise ValueError(f"--resp: component {q + 1} has N_{q + 1} = 0: no point has any responsibility for it, "
+            raise ValueError(f"resp: component {q + 1} has N_{q + 1} = 0: no point has any responsibility for it, "
                              "so its mean and covariance would be 0/0 and the M-step is undefined; drop the "
                              "component or re-initialise it")
-    return _Worked(X, R, covariance, notes).result()
+    return _WorkedMStep(X, R, covariance, notes).result()
 
 
 def read_matrix_exact(source, what: str) -> list[list[sp.Rational]]:
@@ -144,12 +143,12 @@ def _validate_resp(R) -> list[str]:
     for p, row in enumerate(R):
         for q, v in enumerate(row):
             if v < 0:
-                raise ValueError(f"--resp: row {p + 1}, column {q + 1} is {v}; responsibilities are probabilities "
+                raise ValueError(f"resp: row {p + 1}, column {q + 1} is {v}; responsibilities are probabilities "
                                  "and must be non-negative")
         total = sum(row, sp.Integer(0))
         if total != 1:
             if abs(total - 1) > ROW_SUM_TOLERANCE:
-                raise ValueError(f"--resp: row {p + 1} sums to {total} (≈ {significant(total)}), expected 1: each "
+                raise ValueError(f"resp: row {p + 1} sums to {total} (≈ {significant(total)}), expected 1: each "
                                  "point's responsibilities are a probability distribution over the components")
             rounded.append(p + 1)
     if rounded:
@@ -229,7 +228,9 @@ def _chain(lhs, links: list, value, why, label, check):
     return Step(Chain(lhs, rhs, reasons=reasons), why=why, check=check, label=label)
 
 
-class _Worked:
+class _WorkedMStep:
+    """One M-step worked by hand on exact data and responsibilities: the steps, and the values they reach."""
+
     def __init__(self, X, R, covariance, notes):
         self.X = [_vec(row) for row in X]
         self.R = sp.Matrix(R)
@@ -258,8 +259,8 @@ class _Worked:
     def result(self) -> Result:
         n, d, K = self.n, self.d, self.K
         if self.small:
-            header = [tx("i")] + [tx(f"x_{{i{j + 1}}}") for j in range(d)] + \
-                     [tx(rf"\gamma_{{i{q + 1}}}") for q in range(K)]
+            header = [tex("i")] + [tex(f"x_{{i{j + 1}}}") for j in range(d)] + \
+                     [tex(rf"\gamma_{{i{q + 1}}}") for q in range(K)]
             rows = [[p + 1] + [_cellq(v) for v in self.X[p]] + [_cellq(v) for v in self.R.row(p)]
                     for p in range(n)]
             self.steps.append(Section("The data and the responsibilities"))
@@ -291,38 +292,38 @@ class _Worked:
                                   "weights, the means and the covariances (which use the new means)."))
 
     def effective_numbers(self):
-        self.steps.append(Section("Effective numbers of points", words(tx(r"N_k = \sum_{i=1}^{n} \gamma_{ik}"))))
+        self.steps.append(Section("Effective numbers of points", words(tex(r"N_k = \sum_{i=1}^{n} \gamma_{ik}"))))
         self.nk = []
         for q in range(self.K):
             col = list(self.R.col(q))
             value = sum(col, sp.Integer(0))
-            terms = [tx(" + ".join(_paren(v) for v in col))] if self.small and self.n > 1 else []
+            terms = [tex(" + ".join(_paren(v) for v in col))] if self.small and self.n > 1 else []
             recomputed = sum((Fraction(int(v.p), int(v.q)) for v in col), Fraction(0))
-            self.steps.append(_chain(tx(f"N_{q + 1}"), terms, value,
+            self.steps.append(_chain(tex(f"N_{q + 1}"), terms, value,
                                      words(f"component {q + 1}: add its column of responsibilities"), f"nk_{q + 1}",
                                      checked("re-added with Python fractions",
                                              sp.Rational(recomputed.numerator, recomputed.denominator) == value)))
             self.nk.append(value)
         self.N = sum(self.nk, sp.Integer(0))
-        self.step(Chain(tx(r"N = \sum_{k=1}^{K} N_k"), [tx(" + ".join(_paren(v) for v in self.nk)), self.N]),
-                  words("the total; it is ", tx("n"), " when every row sums to 1"), "N",
+        self.step(Chain(tex(r"N = \sum_{k=1}^{K} N_k"), [tex(" + ".join(_paren(v) for v in self.nk)), self.N]),
+                  words("the total; it is ", tex("n"), " when every row sums to 1"), "N",
                   checked("equals the sum of all responsibilities", self.N == sum(self.R, sp.Integer(0))))
 
     def weights(self):
-        self.steps.append(Section("Mixing weights", words(tx(r"\pi_k = N_k / N"))))
+        self.steps.append(Section("Mixing weights", words(tex(r"\pi_k = N_k / N"))))
         self.pi = []
         w_num = self.numeric()[0]
         for q in range(self.K):
             value = self.nk[q] / self.N
-            self.steps.append(_chain(tx(rf"\pi_{q + 1}"),
-                                     [tx(r"\frac{%s}{%s}" % (_q(self.nk[q]), _q(self.N)))], value,
+            self.steps.append(_chain(tex(rf"\pi_{q + 1}"),
+                                     [tex(r"\frac{%s}{%s}" % (_q(self.nk[q]), _q(self.N)))], value,
                                      words(f"component {q + 1}"), f"pi_{q + 1}",
                                      checked("equals numerics.gmm.m_step's weight to 1e-9",
                                              np.isclose(to_float(value), w_num[q], rtol=1e-9, atol=1e-15))))
             self.pi.append(value)
 
     def means(self):
-        self.steps.append(Section("Means", words(tx(r"\boldsymbol{\mu}_k = \frac{1}{N_k} \sum_{i=1}^{n} \gamma_{ik}"
+        self.steps.append(Section("Means", words(tex(r"\boldsymbol{\mu}_k = \frac{1}{N_k} \sum_{i=1}^{n} \gamma_{ik}"
                                                    r" \boldsymbol{x}_i"))))
         self.mu = []
         m_num = self.numeric()[1]
@@ -332,17 +333,17 @@ class _Worked:
                 weighted += self.R[p, q] * self.X[p]
             terms = []
             if self.small:
-                terms = [tx(" + ".join(_paren(self.R[p, q]) + " " + _tuple_tex(self.X[p]).tex for p in range(self.n)))]
-            self.step(Chain(tx(rf"\sum_{{i=1}}^{{n}} \gamma_{{i{q + 1}}} \boldsymbol{{x}}_i"),
+                terms = [tex(" + ".join(_paren(self.R[p, q]) + " " + _tuple_tex(self.X[p]).tex for p in range(self.n)))]
+            self.step(Chain(tex(rf"\sum_{{i=1}}^{{n}} \gamma_{{i{q + 1}}} \boldsymbol{{x}}_i"),
                             terms + [_tuple_tex(list(weighted))]),
                       words(f"the weighted sum of the points for component {q + 1}"), f"wsum_{q + 1}",
                       checked("recomputed coordinate by coordinate with Python fractions",
                               all(_frac_sum(self.R[p, q] * self.X[p][j] for p in range(self.n)) == weighted[j]
                                   for j in range(self.d))))
             mean = weighted / self.nk[q]
-            self.steps.append(_chain(tx(rf"\boldsymbol{{\mu}}_{q + 1}"),
-                                     [tx(r"\frac{1}{%s} %s" % (_q(self.nk[q]), _tuple_tex(list(weighted)).tex))],
-                                     list(mean), words("divide by ", tx(f"N_{q + 1}")), f"mu_{q + 1}",
+            self.steps.append(_chain(tex(rf"\boldsymbol{{\mu}}_{q + 1}"),
+                                     [tex(r"\frac{1}{%s} %s" % (_q(self.nk[q]), _tuple_tex(list(weighted)).tex))],
+                                     list(mean), words("divide by ", tex(f"N_{q + 1}")), f"mu_{q + 1}",
                                      checked("equals numerics.gmm.m_step's mean to 1e-9",
                                              np.allclose([to_float(v) for v in mean], m_num[q], rtol=1e-9,
                                                          atol=1e-12))))
@@ -352,29 +353,29 @@ class _Worked:
     def _deviations(self, q):
         return [self.X[p] - self.mu[q] for p in range(self.n)]
 
-    def _scatter_steps(self, q, divide_by=None, label_prefix="scatter"):
+    def _scatter_steps(self, q):
         devs = self._deviations(q)
         S = sp.zeros(self.d, self.d)
         for p in range(self.n):
             S += self.R[p, q] * devs[p] * devs[p].T
         if self.small:
-            header = [tx("i"), tx(rf"\gamma_{{i{q + 1}}}"), tx(rf"\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1}"),
-                      tx(rf"\gamma_{{i{q + 1}}} (\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1})"
+            header = [tex("i"), tex(rf"\gamma_{{i{q + 1}}}"), tex(rf"\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1}"),
+                      tex(rf"\gamma_{{i{q + 1}}} (\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1})"
                          rf"(\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1})^{{\mathsf T}}")]
             rows = [[p + 1, _cellq(self.R[p, q]), _tuple_tex(list(devs[p])),
                      _mat(self.R[p, q] * devs[p] * devs[p].T)] for p in range(self.n)]
             self.step(Table(header, rows, align="cccc"),
                       words(f"component {q + 1}: the deviations from the new mean and their weighted outer products"),
-                      f"{label_prefix}_terms_{q + 1}",
+                      f"scatter_terms_{q + 1}",
                       checked("each outer product recomputed entry by entry with Python fractions",
                               all(_frac_sum([self.R[p, q] * devs[p][a] * devs[p][b]]) ==
                                   (self.R[p, q] * devs[p] * devs[p].T)[a, b]
                                   for p in range(self.n) for a in range(self.d) for b in range(self.d))))
-        self.step(Chain(tx(rf"\boldsymbol{{S}}_{q + 1} = \sum_{{i=1}}^{{n}} \gamma_{{i{q + 1}}} (\boldsymbol{{x}}_i - "
+        self.step(Chain(tex(rf"\boldsymbol{{S}}_{q + 1} = \sum_{{i=1}}^{{n}} \gamma_{{i{q + 1}}} (\boldsymbol{{x}}_i - "
                            rf"\boldsymbol{{\mu}}_{q + 1})(\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1})^{{\mathsf T}}"),
                         [_mat(S)]),
                   words(f"the weighted scatter of component {q + 1}: the sum of the outer products"),
-                  f"{label_prefix}_{q + 1}",
+                  f"scatter_{q + 1}",
                   checked("recomputed entry by entry with Python fractions",
                           all(_frac_sum(self.R[p, q] * devs[p][a] * devs[p][b] for p in range(self.n)) == S[a, b]
                               for a in range(self.d) for b in range(self.d))))
@@ -382,16 +383,16 @@ class _Worked:
 
     def cov_full(self):
         self.steps.append(Section("Covariances (full)", words(
-            tx(r"\boldsymbol{\Sigma}_k = \frac{1}{N_k} \sum_{i=1}^{n} \gamma_{ik} (\boldsymbol{x}_i - \boldsymbol{\mu}_k)"
+            tex(r"\boldsymbol{\Sigma}_k = \frac{1}{N_k} \sum_{i=1}^{n} \gamma_{ik} (\boldsymbol{x}_i - \boldsymbol{\mu}_k)"
                r"(\boldsymbol{x}_i - \boldsymbol{\mu}_k)^{\mathsf T}"), " with the new means")))
         c_num = self.numeric()[2]
         self.cov = []
         for q in range(self.K):
             S = self._scatter_steps(q)
             cov = S / self.nk[q]
-            self.steps.append(_chain(tx(rf"\boldsymbol{{\Sigma}}_{q + 1}"),
-                                     [tx(r"\frac{1}{%s} \boldsymbol{S}_{%d}" % (_q(self.nk[q]), q + 1))], cov,
-                                     words("divide by ", tx(f"N_{q + 1}")), f"cov_{q + 1}",
+            self.steps.append(_chain(tex(rf"\boldsymbol{{\Sigma}}_{q + 1}"),
+                                     [tex(r"\frac{1}{%s} \boldsymbol{S}_{%d}" % (_q(self.nk[q]), q + 1))], cov,
+                                     words("divide by ", tex(f"N_{q + 1}")), f"cov_{q + 1}",
                                      checked("equals numerics.gmm.m_step's covariance to 1e-9",
                                              np.allclose(_floats(cov), c_num[q], rtol=1e-9, atol=1e-12))))
             self.cov.append(cov)
@@ -401,7 +402,7 @@ class _Worked:
 
     def cov_tied(self):
         self.steps.append(Section("Covariance (tied)", words(
-            tx(r"\boldsymbol{\Sigma} = \frac{1}{N} \sum_{k=1}^{K} \sum_{i=1}^{n} \gamma_{ik} (\boldsymbol{x}_i - "
+            tex(r"\boldsymbol{\Sigma} = \frac{1}{N} \sum_{k=1}^{K} \sum_{i=1}^{n} \gamma_{ik} (\boldsymbol{x}_i - "
                r"\boldsymbol{\mu}_k)(\boldsymbol{x}_i - \boldsymbol{\mu}_k)^{\mathsf T}"),
             ": the scatter of every component, pooled")))
         scatters = [self._scatter_steps(q) for q in range(self.K)]
@@ -410,10 +411,10 @@ class _Worked:
             total += S
         cov = total / self.N
         c_num = self.numeric()[2]
-        self.steps.append(_chain(tx(r"\boldsymbol{\Sigma}"),
-                                 [tx(r"\frac{1}{%s} \left(%s\right)" % (_q(self.N), " + ".join(
+        self.steps.append(_chain(tex(r"\boldsymbol{\Sigma}"),
+                                 [tex(r"\frac{1}{%s} \left(%s\right)" % (_q(self.N), " + ".join(
                                      rf"\boldsymbol{{S}}_{q + 1}" for q in range(self.K))))], cov,
-                                 words("pool the scatters and divide by ", tx("N")), "cov",
+                                 words("pool the scatters and divide by ", tex("N")), "cov",
                                  checked("equals numerics.gmm.m_step's tied covariance to 1e-9",
                                          np.allclose(_floats(cov), c_num, rtol=1e-9, atol=1e-12))))
         self.cov = [cov]
@@ -423,7 +424,7 @@ class _Worked:
 
     def cov_diag(self):
         self.steps.append(Section("Variances (diag)", words(
-            tx(r"\sigma^2_{kj} = \frac{1}{N_k} \sum_{i=1}^{n} \gamma_{ik} (x_{ij} - \mu_{kj})^2"),
+            tex(r"\sigma^2_{kj} = \frac{1}{N_k} \sum_{i=1}^{n} \gamma_{ik} (x_{ij} - \mu_{kj})^2"),
             " with the new means")))
         c_num = self.numeric()[2]
         self.cov = []
@@ -432,8 +433,8 @@ class _Worked:
             sums = [sum((self.R[p, q] * devs[p][j] ** 2 for p in range(self.n)), sp.Integer(0))
                     for j in range(self.d)]
             if self.small:
-                header = [tx("i"), tx(rf"\gamma_{{i{q + 1}}}")] + \
-                         [tx(rf"\gamma_{{i{q + 1}}}(x_{{i{j + 1}}} - \mu_{{{q + 1}{j + 1}}})^2") for j in range(self.d)]
+                header = [tex("i"), tex(rf"\gamma_{{i{q + 1}}}")] + \
+                         [tex(rf"\gamma_{{i{q + 1}}}(x_{{i{j + 1}}} - \mu_{{{q + 1}{j + 1}}})^2") for j in range(self.d)]
                 vals = [[self.R[p, q] * devs[p][j] ** 2 for j in range(self.d)] for p in range(self.n)]
                 rows = [[p + 1, _cellq(self.R[p, q])] + [_cellq(v) for v in vals[p]] for p in range(self.n)]
                 rows.append(["sum", _cellq(self.nk[q])] + [_cellq(v) for v in sums])
@@ -443,9 +444,9 @@ class _Worked:
                                                  all(_frac_sum(v[j] for v in vals) == sums[j]
                                                      for j in range(self.d))))
             var = [v / self.nk[q] for v in sums]
-            self.steps.append(_chain(tx(rf"(\sigma^2_{{{q + 1}j}})_{{j=1}}^{{{self.d}}}"),
-                                     [tx(r"\frac{1}{%s} %s" % (_q(self.nk[q]), _tuple_tex(sums).tex))], var,
-                                     words("divide the column sums by ", tx(f"N_{q + 1}")), f"cov_{q + 1}",
+            self.steps.append(_chain(tex(rf"(\sigma^2_{{{q + 1}j}})_{{j=1}}^{{{self.d}}}"),
+                                     [tex(r"\frac{1}{%s} %s" % (_q(self.nk[q]), _tuple_tex(sums).tex))], var,
+                                     words("divide the column sums by ", tex(f"N_{q + 1}")), f"cov_{q + 1}",
                                      checked("equals numerics.gmm.m_step's variances to 1e-9",
                                              np.allclose([to_float(v) for v in var], c_num[q], rtol=1e-9,
                                                          atol=1e-12))))
@@ -455,7 +456,7 @@ class _Worked:
 
     def cov_spherical(self):
         self.steps.append(Section("Variances (spherical)", words(
-            tx(r"\sigma^2_k = \frac{1}{d N_k} \sum_{i=1}^{n} \gamma_{ik} \|\boldsymbol{x}_i - \boldsymbol{\mu}_k\|^2"),
+            tex(r"\sigma^2_k = \frac{1}{d N_k} \sum_{i=1}^{n} \gamma_{ik} \|\boldsymbol{x}_i - \boldsymbol{\mu}_k\|^2"),
             " with the new means")))
         c_num = self.numeric()[2]
         self.cov = []
@@ -464,8 +465,8 @@ class _Worked:
             sq = [(devs[p].T * devs[p])[0] for p in range(self.n)]
             total = sum((self.R[p, q] * sq[p] for p in range(self.n)), sp.Integer(0))
             if self.small:
-                header = [tx("i"), tx(rf"\gamma_{{i{q + 1}}}"), tx(rf"\|\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1}\|^2"),
-                          tx(rf"\gamma_{{i{q + 1}}} \|\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1}\|^2")]
+                header = [tex("i"), tex(rf"\gamma_{{i{q + 1}}}"), tex(rf"\|\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1}\|^2"),
+                          tex(rf"\gamma_{{i{q + 1}}} \|\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1}\|^2")]
                 rows = [[p + 1, _cellq(self.R[p, q]), _cellq(sq[p]), _cellq(self.R[p, q] * sq[p])]
                         for p in range(self.n)]
                 rows.append(["sum", _cellq(self.nk[q]), "", _cellq(total)])
@@ -474,9 +475,9 @@ class _Worked:
                           checked("the last column re-added with Python fractions",
                                   _frac_sum(self.R[p, q] * sq[p] for p in range(self.n)) == total))
             var = total / (self.d * self.nk[q])
-            self.steps.append(_chain(tx(rf"\sigma^2_{{{q + 1}}}"),
-                                     [tx(r"\frac{%s}{%d \cdot %s}" % (_q(total), self.d, _q(self.nk[q])))],
-                                     var, words("divide by ", tx(f"d N_{q + 1}")), f"cov_{q + 1}",
+            self.steps.append(_chain(tex(rf"\sigma^2_{{{q + 1}}}"),
+                                     [tex(r"\frac{%s}{%d \cdot %s}" % (_q(total), self.d, _q(self.nk[q])))],
+                                     var, words("divide by ", tex(f"d N_{q + 1}")), f"cov_{q + 1}",
                                      checked("equals numerics.gmm.m_step's variance to 1e-9",
                                              np.isclose(to_float(var), c_num[q], rtol=1e-9, atol=1e-12))))
             self.cov.append(var)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
-from sympy.printing.str import StrPrinter
 
 from ..markup import Tex
 from ..model import InlineMath
 
-__all__ = ["i", "j", "k", "l", "n", "d", "K", "x", "gamma", "mu", "var", "pi_", "N_", "r", "lam", "eps",
-           "show", "tex", "m", "latex", "text", "plain", "tx", "cell", "decimal"]
+__all__ = ["i", "j", "k", "l", "n", "d", "K", "x", "gamma", "mu", "var", "pi_", "N_", "lam",
+           "latex", "show", "join_math", "plain", "tex", "cell", "decimal",
+           "TRANSPOSE", "X_I", "MU_K", "SIGMA_K", "SIGMA_K_INV", "DEVIATION", "QUADRATIC_FORM", "GAMMA_IK",
+           "SUM_I", "SUM_K", "NORMAL_K", "NORMAL_L", "SCATTER_K", "THETA"]
 
 # indices: i a data point, k a component, l another component, j a coordinate
 i, j, k, l = sp.symbols("i j k l", integer=True, positive=True)
@@ -28,9 +29,24 @@ mu = sp.IndexedBase("mu", real=True)          # mu[k] or mu[k, j]
 var = sp.IndexedBase("sigma2", positive=True)  # sigma2[k] or sigma2[k, j]: a variance
 pi_ = sp.IndexedBase("pi", positive=True)     # pi[k]
 N_ = sp.IndexedBase("N", positive=True)       # N[k] = sum_i gamma[i, k]
-r = sp.IndexedBase("r", nonnegative=True)     # hard assignments r[i, k]
 lam = sp.Symbol("lambda", real=True)
-eps = sp.Symbol("epsilon", positive=True)
+
+# The vector and matrix statements of the derivation (general n, d, K) are the project's own
+# LaTeX; these are their recurring pieces.
+TRANSPOSE = r"^{\mathsf T}"
+X_I = r"\boldsymbol{x}_i"
+MU_K = r"\boldsymbol{\mu}_k"
+SIGMA_K = r"\boldsymbol{\Sigma}_k"
+SIGMA_K_INV = r"\boldsymbol{\Sigma}_k^{-1}"
+DEVIATION = r"(\boldsymbol{x}_i - \boldsymbol{\mu}_k)"
+QUADRATIC_FORM = DEVIATION + TRANSPOSE + SIGMA_K_INV + DEVIATION   # (x_i - mu_k)^T Sigma_k^{-1} (x_i - mu_k)
+GAMMA_IK = r"\gamma_{ik}"
+SUM_I = r"\sum_{i=1}^{n}"
+SUM_K = r"\sum_{k=1}^{K}"
+NORMAL_K = r"\mathcal{N}(\boldsymbol{x}_i \mid \boldsymbol{\mu}_k, \boldsymbol{\Sigma}_k)"
+NORMAL_L = r"\mathcal{N}(\boldsymbol{x}_i \mid \boldsymbol{\mu}_l, \boldsymbol{\Sigma}_l)"
+SCATTER_K = r"\boldsymbol{S}_k"   # the responsibility-weighted scatter of component k
+THETA = r"\boldsymbol{\theta}"
 
 _TEX_NAMES = {"gamma": r"\gamma", "mu": r"\mu", "pi": r"\pi", "lambda": r"\lambda", "epsilon": r"\varepsilon",
               "delta": r"\delta"}
@@ -146,31 +162,7 @@ class _Tex(LatexPrinter):
         return tex + body
 
 
-class _Str(StrPrinter):
-    """A one-line plain-text twin: gamma_ik, sigma2_k, sum_{i=1}^{n} (...)."""
-
-    def _print_Indexed(self, expr):
-        name = str(expr.base.label)
-        parts = [self._print(ix) for ix in expr.indices]
-        idx = "".join(parts) if all(len(p) == 1 for p in parts) else ",".join(parts)
-        return f"{name}_{idx}"
-
-    def _print_Sum(self, expr):
-        heads = "".join(f"sum_{{{self._print(v)}={self._print(a)}}}^{{{self._print(b)}}} "
-                        for v, a, b in reversed(expr.limits))
-        body = self._print(expr.function)
-        if isinstance(expr.function, sp.Add):
-            body = f"({body})"
-        return heads + body
-
-    printmethod = "_workedout_text"  # not Indexed's own _sympystr
-
-    def _as_ordered_terms(self, expr, order=None):
-        return sorted(super()._as_ordered_terms(expr, order=order), key=_term_key)
-
-
 _TEX = _Tex()
-_STR = _Str({"order": None})
 
 
 def latex(expr) -> str:
@@ -180,25 +172,13 @@ def latex(expr) -> str:
     return _TEX.doprint(expr)
 
 
-def text(expr) -> str:
-    """Plain-text twin of a SymPy object."""
-    if isinstance(expr, sp.Eq):
-        return f"{_STR.doprint(expr.lhs)} = {_STR.doprint(expr.rhs)}"
-    return _STR.doprint(expr)
-
-
 def show(expr) -> InlineMath:
     """A SymPy object as a statement part, printed in the notes' notation (text: its LaTeX made plain)."""
     src = latex(expr)
     return InlineMath(Tex(src), plain(src))
 
 
-def m(tex_src: str, text_src: str) -> InlineMath:
-    """The project's own LaTeX with its text twin."""
-    return InlineMath(Tex(tex_src), text_src)
-
-
-def tex(*parts) -> InlineMath:
+def join_math(*parts) -> InlineMath:
     """Concatenate LaTeX and SymPy parts into one InlineMath: strings are LaTeX, tuples (tex, text)."""
     ts, xs = [], []
     for p in parts:
@@ -212,7 +192,7 @@ def tex(*parts) -> InlineMath:
             ts.append(p[0])
             xs.append(p[1])
         else:
-            raise TypeError(f"tex: unsupported part {p!r}")
+            raise TypeError(f"join_math: unsupported part {p!r}")
     return InlineMath(Tex("".join(ts)), "".join(xs))
 
 
@@ -326,7 +306,7 @@ def plain(src: str) -> str:
     return text.replace(" ,", ",").replace(" ᵀ", "ᵀ")
 
 
-def tx(tex_src: str) -> InlineMath:
+def tex(tex_src: str) -> InlineMath:
     """The project's own LaTeX, with its text twin made by :func:`plain`."""
     return InlineMath(Tex(tex_src), plain(tex_src))
 
@@ -339,7 +319,7 @@ def cell(content) -> InlineMath:
     if isinstance(content, sp.Basic):
         content = show(content)
     if isinstance(content, str):
-        content = tx(content)
+        content = tex(content)
     return InlineMath(Tex(r"\displaystyle " + content.tex + _STRUT), content.text)
 
 

@@ -152,14 +152,14 @@ def environment() -> str:
     import sys
     probe = ("import time, resource\n"
              "rss = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
-             "t0 = time.perf_counter(); from numerics import alignment as A\n"
+             "t0 = time.perf_counter(); from workedout.numerics import alignment as A\n"
              "t1 = time.perf_counter(); r1 = rss()\n"
              "A.score('ACGT', 'AGT'); A.align('ACGT', 'AGT'); A.count_optimal('ACGT', 'AGT')\n"
              "print(f'{t1 - t0:.2f} {r1:.0f} {time.perf_counter() - t1:.2f} {rss() - r1:.0f}')\n")
     try:
         out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                              timeout=600).stdout.split()
-        load = (f"import numerics.alignment {out[0]} s ({out[1]} MB RSS with numpy and numba); "
+        load = (f"import workedout.numerics.alignment {out[0]} s ({out[1]} MB RSS with numpy and numba); "
                 f"first calls of score/align/count (load cached kernels, or compile them "
                 f"when the cache is empty) {out[2]} s, +{out[3]} MB")
     except (subprocess.SubprocessError, IndexError):

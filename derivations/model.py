@@ -119,6 +119,8 @@ class Table:
     rows: list
     caption: tuple = ()
     align: str | None = None  # LaTeX column spec, default: all centred
+    row_height: float = 1.0   # lines per row, for the LaTeX printer's page split (stacked cells are taller)
+    group: int = 1            # rows that belong together (an alignment's two rows): a page split keeps them
 
     def __post_init__(self):
         self.caption = _as_words(self.caption)

@@ -298,7 +298,7 @@ class LatexPrinter(_Printer):
     same in every format; continuation lines of a calculation are untagged.
     """
 
-    _default_settings = {"heading": "section", "table_rows": 40}
+    _default_settings = {"heading": "section", "table_rows": 42}
 
     def _word(self, part) -> str:
         if isinstance(part, Ref):
@@ -354,11 +354,11 @@ class LatexPrinter(_Printer):
         return "\\begin{align}\n  " + " \\\\\n  ".join(lines) + "\n\\end{align}"
 
     def _print_Table(self, t: Table) -> str:
-        """A booktabs tabular; a table longer than the setting ``table_rows`` becomes several tabulars
-        of at most that many rows, the header repeated, so that each fits on a page."""
+        """A booktabs tabular; a table longer than the setting ``table_rows`` (lines, divided by the
+        table's ``row_height``) becomes several tabulars, the header repeated, so that each fits on a page."""
         spec = t.align or "c" * len(t.header)
         row = lambda cells: " & ".join(_cell_latex(c) for c in cells) + r" \\"
-        size = self.settings["table_rows"]
+        size = max(t.group, int(self.settings["table_rows"] / t.row_height) // t.group * t.group)
         pieces = [t.rows[k:k + size] for k in range(0, len(t.rows), size)] or [[]]
         out = []
         for k, rows in enumerate(pieces):

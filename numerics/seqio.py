@@ -50,6 +50,7 @@ __all__ = [
     "read_fasta",
     "read_fasta_record",
     "load_sequence",
+    "load_sequence_record",
     "SubstitutionMatrix",
     "MATRIX_NAMES",
     "parse_matrix",
@@ -185,13 +186,52 @@ def load_sequence(arg: str, *, record: int = 0) -> str:
     """A sequence given on a command line: a FASTA file's path, or the letters.
 
     If ``arg`` names an existing file it is read as FASTA and record ``record``
-    (0-based) is returned; otherwise ``arg`` itself is the sequence.
+    (0-based) is returned; otherwise ``arg`` itself is the sequence. See
+    :func:`load_sequence_record`, which also gives the sequence's name.
+    """
+    return load_sequence_record(arg, record=record).sequence
+
+
+def load_sequence_record(arg: str, *, record: int = 0) -> FastaRecord:
+    """A sequence given on a command line, as a record with its name.
+
+    Parameters
+    ----------
+    arg : str
+        The path of a FASTA file, or the letters themselves.
+    record : int, default 0
+        Which record of the file, 0-based.
+
+    Returns
+    -------
+    FastaRecord
+        The file's record ``record``, its ``id`` the header's first word or,
+        for an empty header, the file's base name; or, when ``arg`` is not a
+        file, ``FastaRecord(id="", description="", sequence=arg)``.
+
+    Raises
+    ------
+    ValueError
+        If ``arg`` looks like a file name (it holds a path separator or ends
+        in a FASTA suffix: ``.fa``, ``.fasta``, ``.fna``, ``.faa``, ``.txt``)
+        but no such file exists, or as :func:`read_fasta_record`.
+    OSError, UnicodeDecodeError
+        If the file cannot be read as UTF-8 text.
     """
     if not isinstance(arg, str):
         raise TypeError(f"arg: expected str, got {type(arg).__name__}")
     if os.path.isfile(arg):
-        return read_fasta_record(arg, record).sequence
-    return arg
+        found = read_fasta_record(arg, record)
+        if found.id:
+            return found
+        return FastaRecord(id=os.path.basename(arg), description=found.description, sequence=found.sequence)
+    if any(ch in arg for ch in "/\\") or arg.lower().endswith(_FASTA_SUFFIXES):
+        raise ValueError(f"file {arg!r} does not exist (give the letters themselves or a FASTA file)")
+    return FastaRecord(id="", description="", sequence=arg)
+
+
+#: What makes a command-line argument a file name rather than letters.
+_FASTA_SUFFIXES = (".fa", ".fasta", ".fna", ".faa", ".txt")
 
 
 def _record(header: str, chunks: list[str]) -> FastaRecord:

@@ -11,7 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workedout.derivations.alignment import MAX_TABLE, _Problem, _Worked, align, demo_examples
+from workedout.derivations.alignment import MAX_TABLE, align, demo_examples
+from workedout.derivations.alignment._problem import AlignmentProblem
+from workedout.derivations.alignment._table import WorkedTable
+from workedout.derivations.alignment._traceback import OptimalPaths
 from workedout.derivations.result import Grid
 from workedout.numerics import alignment as engine
 
@@ -54,9 +57,9 @@ def test_worked_equals_numerics(a, b, mode, gaps, match, limit):
     else:
         assert [[float(v) for v in row] for row in table] == dp.H.tolist()
     if len(a) <= MAX_TABLE and len(b) <= MAX_TABLE:           # the counted arrows, bit for bit
-        worked = _Worked(_Problem(a, b, mode, match, -1, None, gaps["gap_open"], gaps.get("gap_extend"), None,
-                                  limit, ("seq1", "seq2")))
-        assert worked.bits == dp.arrows.tolist()
+        problem = AlignmentProblem(a, b, mode=mode, match=match, mismatch=-1, gap_open=gaps["gap_open"],
+                                   gap_extend=gaps.get("gap_extend"), max_alignments=limit)
+        assert OptimalPaths(WorkedTable(problem)).bits == dp.arrows.tolist()
     assert r.answer["score"] == engine.score(a, b, **kw)
     n = r.answer["n_optimal"]
     assert n == engine.count_optimal(a, b, **kw) and isinstance(n, int)

@@ -70,10 +70,12 @@ def test_long_tables_are_split_by_the_latex_printer_only():
     r = Result(kind="t", title="t", steps=[Step(Table(["name", "k"], rows, caption=("the end",)))])
     tex = LatexPrinter().doprint(r)
     assert tex.count("\\begin{tabular}") == 3 and tex.count("\\toprule") == 3
-    assert "(continued: rows 41 to 80 of 95)" in tex and "(continued: rows 81 to 95 of 95)" in tex
+    assert "(continued: rows 43 to 84 of 95)" in tex and "(continued: rows 85 to 95 of 95)" in tex
     assert tex.count("the end") == 1 and tex.rindex("the end") > tex.rindex("\\begin{tabular}")
     assert LatexPrinter(table_rows=100).doprint(r).count("\\begin{tabular}") == 1
     assert TextPrinter().doprint(r).count("name") == 1 and MarkdownPrinter().doprint(r).count("| name |") == 1
+    tall = Result(kind="t", title="t", steps=[Step(Table(["name", "k"], rows[:12], row_height=4, group=2))])
+    assert LatexPrinter().doprint(tall).count("\\begin{tabular}") == 2      # 42 lines / 4 = 10 rows, in pairs
 
 
 def test_grid_in_every_text_format():

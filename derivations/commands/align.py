@@ -1,9 +1,7 @@
 """``workedout align``: pairwise alignment worked by hand (DP table, tracebacks, edit graph)."""
 from __future__ import annotations
 
-import os
-
-from ..cli import UsageError, add_output_options, command_parser, emit
+from .base import UsageError, add_output_options, command_parser, emit, integer, integer_list
 
 __all__ = ["register"]
 
@@ -51,48 +49,22 @@ def register(sub) -> None:
     gaps.add_argument("--gap", metavar="G", help="linear gaps: every gap position scores G (default -1)")
     gaps.add_argument("--gap-open", metavar="O", help="affine gaps: a gap's first position (with --gap-extend)")
     gaps.add_argument("--gap-extend", metavar="E", help="affine gaps: each further position")
-    p.add_argument("--max-alignments", default="100", metavar="N",
+    p.add_argument("--max-alignments", type=integer(minimum=0), default=100, metavar="N",
                    help="list at most N co-optimal alignments (default 100); their number is always exact")
-    p.add_argument("--record", default="0", metavar="N",
+    p.add_argument("--record", type=integer_list(minimum=0), default=[0], metavar="N",
                    help="FASTA record to read, 0-based (default 0: the first); N1,N2 for each file")
     add_output_options(p)
     p.set_defaults(run=_run)
 
 
-def _number(text, what: str):
-    from ..exact import parse_number
-    value = parse_number(text, what=what)
-    return int(value) if value.q == 1 else value
-
-
-def _gap(text, what: str):
-    value = _number(text, what)
-    if value > 0:
-        raise UsageError(f"{what}: {text} is positive; gap penalties are negative scores here (a gap of length "
-                         f"k scores open + (k-1)*extend), e.g. {what} -{text.strip().lstrip('+')}")
-    return value
-
-
-def _count(text, what: str, *, n: int = 1) -> list[int]:
-    parts = [t.strip() for t in str(text).split(",")]
-    if len(parts) not in (1, n) or not all(t.isdigit() for t in parts):
-        raise UsageError(f"{what}: {text!r}; expected a non-negative integer" + (f" or {n} of them, comma-separated"
-                                                                                 if n > 1 else ""))
-    return [int(t) for t in parts] * (n if len(parts) == 1 else 1)
-
-
 def _sequence(arg: str, record: int, what: str) -> tuple[str, str]:
     """(letters, name): a FASTA file's record (named by its id) or the literal letters."""
-    from ...numerics.seqio import read_fasta_record
-    if os.path.isfile(arg):
-        try:
-            rec = read_fasta_record(arg, record)
-        except (ValueError, OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{what}: {exc}") from None
-        return rec.sequence, rec.id or os.path.basename(arg)
-    if any(ch in arg for ch in "/\\") or arg.lower().endswith((".fa", ".fasta", ".fna", ".faa", ".txt")):
-        raise UsageError(f"{what}: file {arg!r} does not exist (give the letters themselves or a FASTA file)")
-    return arg, what.lower()
+    from ...numerics.seqio import load_sequence_record
+    try:
+        found = load_sequence_record(arg, record=record)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{what}: {exc}") from None
+    return found.sequence, found.id or what.lower()
 
 
 def _run(args) -> int:
@@ -103,20 +75,22 @@ def _run(args) -> int:
         raise UsageError("--gap: give either --gap (linear) or --gap-open and --gap-extend (affine), not both")
     if (args.gap_open is None) != (args.gap_extend is None):
         raise UsageError("--gap-open: affine gaps need both --gap-open and --gap-extend (or --gap G for linear)")
-    records = _count(args.record, "--record", n=2)
+    records = args.record * 2 if len(args.record) == 1 else args.record
+    if len(records) != 2:
+        raise UsageError(f"--record: {len(records)} numbers; expected N, or N1,N2 for each file")
     seq1, name1 = _sequence(args.seq1, records[0], "SEQ1")
     seq2, name2 = _sequence(args.seq2, records[1], "SEQ2")
+    # scores are read exactly by align() itself; its errors name match, gap_open, ..., shown as the flags
     kw = {}
     if args.matrix is not None:
         kw["matrix"] = args.matrix
     else:
-        kw["match"] = _number(args.match if args.match is not None else "1", "--match")
-        kw["mismatch"] = _number(args.mismatch if args.mismatch is not None else "-1", "--mismatch")
+        kw["match"] = args.match if args.match is not None else "1"
+        kw["mismatch"] = args.mismatch if args.mismatch is not None else "-1"
     if args.gap_open is not None:
-        kw["gap_open"] = _gap(args.gap_open, "--gap-open")
-        kw["gap_extend"] = _gap(args.gap_extend, "--gap-extend")
+        kw["gap_open"], kw["gap_extend"] = args.gap_open, args.gap_extend
     else:
-        kw["gap_open"] = _gap(args.gap if args.gap is not None else "-1", "--gap")
+        kw["gap_open"] = args.gap if args.gap is not None else "-1"
     if args.free_ends is not None:
         if args.mode != "semiglobal":
             raise UsageError("--free-ends: only with --mode semiglobal")
@@ -125,6 +99,10 @@ def _run(args) -> int:
         if unknown:
             raise UsageError(f"--free-ends: unknown end {unknown[0]!r}; expected some of {', '.join(_FREE)}, or none")
         kw["free_ends"] = tuple(name in chosen for name in _FREE)
-    result = align(seq1, seq2, mode=args.mode, max_alignments=_count(args.max_alignments, "--max-alignments")[0],
-                   names=(name1, name2), **kw)
+    try:
+        result = align(seq1, seq2, mode=args.mode, max_alignments=args.max_alignments, names=(name1, name2), **kw)
+    except ValueError as exc:
+        if args.gap is not None and str(exc).startswith("gap_open:"):  # --gap G sets gap_open (= gap_extend)
+            raise ValueError("gap:" + str(exc)[len("gap_open:"):]) from None
+        raise
     return emit(result, args)

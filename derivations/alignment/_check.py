@@ -1,0 +1,269 @@
+"""Checking a student's answer to an alignment: the topic's answer forms (a DP table as
+CSV or a bare grid, one traceback, aligned rows) read into the command's JSON keys, and
+the alignments matched by their path, through the :class:`~derivations.check.Checker`
+protocol (``read``, ``normalize``, ``parts``, ``explain``)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import sympy as sp
+
+from ..exact import parse_number
+from ..result import Checker, load_answer
+from ._format import shorten, to_sympy
+from ._problem import STATES, AlignmentProblem, exact_score
+from ._traceback import OptimalPaths
+
+__all__ = ["alignment_checker"]
+
+
+def alignment_checker(p: AlignmentProblem, paths: OptimalPaths | None) -> Checker:
+    """How a student's alignment answer is read and compared.
+
+    The answer may hold the command's JSON keys (``score``, ``n_optimal``,
+    ``table``, ``alignments``), be a bare JSON grid or a CSV file (the table;
+    a header row and a first column of letters are skipped), and may also
+    give ``traceback`` (one path of cells) or ``seq1_aligned``/``seq2_aligned``
+    at top level for a single alignment. Each table cell that differs is
+    reported with its candidates; each alignment is matched by its path, in
+    any order: an alignment that is not optimal is reported with its score
+    and the cell where its path leaves the optimal arrows.
+    """
+    return Checker(read=_load_student, normalize=_gather_alignments,
+                   parts={"alignments": lambda given, comparer: _check_alignments(p, paths, given, comparer)},
+                   explain=lambda location: _explain_cell(p, paths, location))
+
+
+_CELL = re.compile(r"^table(?:\.([MXY]))?\[(\d+)\]\[(\d+)\]$")
+
+
+def _explain_cell(p: AlignmentProblem, paths: OptimalPaths | None, location: str) -> str:
+    """The candidates behind the expected value of one table cell (the check report's explanation)."""
+    m = _CELL.match(location)
+    if paths is None or not m:
+        return ""
+    i, j = int(m.group(2)), int(m.group(3))
+    if i > p.n or j > p.m:
+        return ""
+    if m.group(1):
+        return paths.table.explain(STATES.index(m.group(1)), i, j)
+    return paths.table.explain(None, i, j) if p.linear else ""
+
+
+def _gather_alignments(given: dict) -> dict:
+    """One list ``alignments`` from every way a student may give alignments (traceback, rows, a list)."""
+    given = dict(given)
+    alignments = None
+    if "traceback" in given:
+        alignments = [{"path": given.pop("traceback")}]
+    if "seq1_aligned" in given or "seq2_aligned" in given:
+        entry = {k: given.pop(k) for k in ("seq1_aligned", "seq2_aligned", "seq1_range", "seq2_range")
+                 if k in given}
+        alignments = (alignments or []) + [entry]
+    if "alignments" in given:
+        listed = given.pop("alignments")
+        alignments = listed if alignments is None else (
+            alignments + (listed if isinstance(listed, list) else [listed]))
+    if alignments is not None:
+        given["alignments"] = alignments
+    return given
+
+
+def _load_student(answer) -> dict:
+    """The student's answer: a dict of the command's keys, or a grid (a JSON list, a CSV file) as the table."""
+    if isinstance(answer, list):
+        return {"table": answer}
+    if not isinstance(answer, (str, os.PathLike)):
+        return load_answer(answer)
+    text = str(answer)
+    if isinstance(answer, os.PathLike) or not text.lstrip().startswith(("{", "[")):
+        path = Path(answer)
+        if path.suffix.lower() == ".csv":
+            return {"table": _read_table_csv(path)}
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"--check: cannot read {str(path)!r}: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"--check: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    if isinstance(data, list):
+        return {"table": data}
+    return load_answer(data if isinstance(data, dict) else text)
+
+
+def _read_table_csv(path: Path) -> list:
+    """A DP table from a CSV file (the project's CSV reader): numbers, ``-inf`` for minus infinity;
+    a header row and a first column of letters, if present, are skipped."""
+    from ...numerics.io import is_number, read_csv
+    try:
+        table = read_csv(path, header=False)
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"--check: {exc}") from None
+    rows = [list(r) for r in table.rows]
+
+    def label(cell) -> bool:
+        return not is_number(cell) and cell.strip().lower() not in ("-inf", "-oo", "-∞", "")
+    if rows and any(label(c) for c in rows[0]):
+        rows = rows[1:]                                  # a header row of letters
+    if rows and any(label(r[0]) for r in rows):
+        rows = [r[1:] for r in rows]                     # a first column of letters
+    return rows
+
+
+# ------------------------------------------------------------ alignment check
+def _check_alignments(p: AlignmentProblem, paths: OptimalPaths | None, given, comparer) -> None:
+    """Match the student's alignments with the optimal ones by path; explain the others."""
+    answer = comparer.result.answer
+    expected = answer["alignments"]
+    index = {tuple(map(tuple, a["path"])): k for k, a in enumerate(expected)}
+    seen = set()
+    if not isinstance(given, list):
+        comparer.counted()
+        return comparer.differ("alignments", "a list of alignments", given, "expected a list", "")
+    if not given and answer["n_optimal"]:
+        comparer.differ("alignments", f"{answer['n_optimal']} optimal alignment(s)", given, "no alignment given", "")
+    for k, entry in enumerate(given):
+        loc = f"alignments[{k}]"
+        comparer.counted()
+        path, problem = _student_path(p, entry, expected)
+        if path is None:
+            comparer.differ(loc, "an alignment of the two sequences", entry, problem, "")
+            continue
+        key = tuple(path)
+        if key in seen:
+            comparer.differ(loc, "(once)", entry, "alignment given twice", "")
+            continue
+        seen.add(key)
+        if key in index:
+            exp = expected[index[key]]
+            for field in ("seq1_aligned", "seq2_aligned", "seq1_range", "seq2_range", "score"):
+                if isinstance(entry, dict) and field in entry:
+                    g = entry[field]
+                    same = (str(g).upper() == exp[field] if field.endswith("aligned") else
+                            list(g) == exp[field] if field.endswith("range") and isinstance(g, (list, tuple)) else
+                            _same_number(g, exp[field]))
+                    if not same:
+                        shown = exp[field] if isinstance(exp[field], str) else str(_plain_json(exp[field]))
+                        comparer.differ(f"{loc}.{field}", shown, g, "differs", "")
+            continue
+        reason, explanation = _why_not_optimal(answer, p, paths, path)
+        if reason:
+            comparer.differ(loc, "an optimal alignment", entry, reason, explanation)
+
+
+def _plain_json(v):
+    return int(v) if isinstance(v, sp.Integer) else (str(v) if isinstance(v, sp.Basic) else v)
+
+
+def _same_number(given, expected) -> bool:
+    """Exactly equal, or a decimal that is the exact value to float precision."""
+    try:
+        value = parse_number(given, what="score")
+    except ValueError:
+        return False
+    if value == sp.sympify(expected):
+        return True
+    decimal = isinstance(given, float) or (isinstance(given, str) and ("." in given or "e" in given.lower()))
+    return decimal and abs(float(value) - float(expected)) <= 1e-12 * (1 + abs(float(expected)))
+
+
+def _student_path(p: AlignmentProblem, entry, expected) -> tuple[list | None, str]:
+    """The student's alignment as a path of cells, or (None, what is wrong)."""
+    if isinstance(entry, (list, tuple)) and len(entry) == 2 and all(isinstance(x, str) for x in entry):
+        entry = {"seq1_aligned": entry[0], "seq2_aligned": entry[1]}
+    if not isinstance(entry, dict):
+        return None, "expected an object with seq1_aligned and seq2_aligned, or path"
+    if "path" in entry and not ("seq1_aligned" in entry and "seq2_aligned" in entry):
+        return _path_from_cells(p, entry["path"])
+    r1, r2 = entry.get("seq1_aligned"), entry.get("seq2_aligned")
+    if not isinstance(r1, str) or not isinstance(r2, str):
+        return None, "expected seq1_aligned and seq2_aligned as strings (gaps as -), or a path of cells"
+    r1, r2 = r1.upper(), r2.upper()
+    if len(r1) != len(r2):
+        return None, f"the rows have different lengths ({len(r1)} and {len(r2)})"
+    for k, (x, y) in enumerate(zip(r1, r2)):
+        if x == "-" and y == "-":
+            return None, f"column {k + 1} is - over -"
+    l1, l2 = r1.replace("-", ""), r2.replace("-", "")
+    if "seq1_range" in entry and "seq2_range" in entry:
+        try:
+            i0, j0 = int(entry["seq1_range"][0]), int(entry["seq2_range"][0])
+        except (TypeError, ValueError, IndexError, KeyError):
+            return None, "seq1_range and seq2_range must be [start, end) pairs of integers"
+    elif p.local:
+        # the expected alignment with these rows, else the first place the letters occur
+        match = next((e for e in expected if e["seq1_aligned"] == r1 and e["seq2_aligned"] == r2), None)
+        i0, j0 = (match["path"][0] if match else (p.seq1.find(l1), p.seq2.find(l2)))
+    else:
+        i0 = j0 = 0
+    if p.seq1[i0:i0 + len(l1)] != l1 or i0 < 0:
+        return None, f"seq1_aligned without its gaps ({shorten(l1)}) is not seq1's letters from position {i0}"
+    if p.seq2[j0:j0 + len(l2)] != l2 or j0 < 0:
+        return None, f"seq2_aligned without its gaps ({shorten(l2)}) is not seq2's letters from position {j0}"
+    if not p.local and (len(l1) != p.n or len(l2) != p.m):
+        return None, f"a {p.mode} alignment spans both whole sequences (gaps included)"
+    path, i, j = [(i0, j0)], i0, j0
+    for x, y in zip(r1, r2):
+        i, j = i + (x != "-"), j + (y != "-")
+        path.append((i, j))
+    return path, ""
+
+
+def _path_from_cells(p: AlignmentProblem, cells) -> tuple[list | None, str]:
+    try:
+        path = [(int(c[0]), int(c[1])) for c in cells]
+    except (TypeError, ValueError, IndexError, KeyError):
+        return None, "path: expected a list of [i, j] cells"
+    if len(path) > 1 and path[0] > path[-1]:
+        path.reverse()                                  # given in traceback order, end first
+    for (i, j), (i_next, j_next) in zip(path, path[1:]):
+        if (i_next - i, j_next - j) not in ((1, 1), (1, 0), (0, 1)):
+            return None, (f"path: from cell ({i},{j}) to ({i_next},{j_next}) is not a diagonal, vertical or "
+                          "horizontal step")
+    for i, j in path:
+        if not (0 <= i <= p.n and 0 <= j <= p.m):
+            return None, f"path: cell ({i},{j}) is outside the table (rows 0..{p.n}, columns 0..{p.m})"
+    if not path:
+        return None, "path: empty"
+    if not p.local and (path[0] != (0, 0) or path[-1] != (p.n, p.m)):
+        return None, f"path: a {p.mode} alignment runs from cell (0,0) to ({p.n},{p.m})"
+    return path, ""
+
+
+def _why_not_optimal(answer: dict, p: AlignmentProblem, paths: OptimalPaths | None, path) -> tuple[str, str]:
+    """Why a valid alignment (as a path) is not among the optimal ones; ("", "") when it is one
+    that was not listed (more than max_alignments exist)."""
+    cols = [(i_next - i, j_next - j) for (i, j), (i_next, j_next) in zip(path, path[1:])]
+    r1 = "".join(p.seq1[i - 1] if di else "-" for (di, dj), (i, j) in zip(cols, path[1:]))
+    r2 = "".join(p.seq2[j - 1] if dj else "-" for (di, dj), (i, j) in zip(cols, path[1:]))
+    if not cols:
+        return ("the empty alignment is not optimal" if answer["n_optimal"] else ""), ""
+    its = to_sympy(exact_score(p.aligner.alignment_score(r1, r2), "score"))
+    best = answer["score"]
+    if its != best:
+        return f"not optimal: it scores {its} (rescored column by column); the optimum is {best}", \
+            _leaves_arrows(p, paths, path, cols)
+    states = [0 if c == (1, 1) else (1 if c == (1, 0) else 2) for c in cols]
+    if not p.local or (paths is not None and paths.is_counted(path, states)) or (
+            paths is None and answer["n_optimal"] > len(answer["alignments"])):
+        return "", ""                                   # optimal, beyond the listed ones
+    return ("scores the optimum but has a part scoring 0 at one end (or passes through the optimum on the "
+            "way): trim it; local alignments are counted untrimmable, as in Biopython"), ""
+
+
+def _leaves_arrows(p: AlignmentProblem, paths: OptimalPaths | None, path, cols) -> str:
+    """Where the path first leaves the cells of optimal paths (from its start)."""
+    if paths is None:
+        return ""
+    for k, ((i, j), c) in enumerate(zip(path[1:], cols)):
+        q = 0 if c == (1, 1) else (1 if c == (1, 0) else 2)
+        if not paths.marked[q][i][j]:
+            move = {0: "diagonal", 1: "vertical (gap in seq2)", 2: "horizontal (gap in seq1)"}[q]
+            return (f"its {move} step into cell ({i},{j}) leaves the optimal paths; "
+                    + paths.table.explain(None if p.linear else q, i, j))
+    return ""

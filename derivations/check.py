@@ -19,7 +19,15 @@ One extension protocol serves every topic: a result may carry a
 * ``parts``      -- top-level keys the topic compares itself (alignments
   matched by their path), reporting through the same :class:`Comparer`;
 * ``explain``    -- how the expected value at a location is produced (a DP
-  cell's candidates), shown beside the step that produces it.
+  cell's candidates), shown beside the step that produces it;
+* ``subject``    -- a location in the student's terms (``cell (2, 3): row G,
+  column A``, ``rule {I1} => {I2}``);
+* ``weight``     -- the marks of one part (default 1);
+* ``diagnose``   -- the teaching assistant's reading of the differences: which
+  are root causes and which follow correctly from an earlier wrong value
+  (recomputed from the student's own values), and which catalogued
+  misconception (:class:`Misconception`, recognised by recomputing with the
+  wrong rule) explains them.
 
 Locations are JSON paths: ``responsibilities[0]``, ``levels[1].frequent``,
 ``table.M[2][3]``; a pattern in ``unordered`` or ``scalars`` uses ``[*]`` for
@@ -41,8 +49,13 @@ from .exact import exact_string, parse_expression, parse_number, to_float
 from .model import METADATA_KEYS, ResultData
 from .printers import TextPrinter, json_value
 
-__all__ = ["Checker", "Unordered", "Discrepancy", "Comparer", "compare", "load_answer", "scalar_reason",
-           "significant_digits", "show_expected", "show_given", "entry_text", "words_text", "produced_by"]
+__all__ = ["Checker", "Unordered", "Discrepancy", "Comparer", "Findings", "Misconception", "Part", "compare",
+           "load_answer", "scalar_reason", "significant_digits", "show_expected", "show_given", "entry_text",
+           "words_text", "produced_by", "REVEAL"]
+
+#: what a report shows: ``where`` (which entries are wrong), ``why`` (and the misconception and the
+#: step, no expected values), ``all`` (and the expected values)
+REVEAL = ("where", "why", "all")
 
 
 # --------------------------------------------------------------- the protocol
@@ -91,6 +104,16 @@ def load_answer(answer) -> dict:
 
 
 @dataclass(frozen=True)
+class Misconception:
+    """A classic wrong rule of a topic: its public ``id``, a sentence for the student, and the
+    label of the worked solution's step that applies the right rule."""
+
+    id: str
+    text: str
+    step: str | None = None
+
+
+@dataclass(frozen=True)
 class Checker:
     """How a topic's result reads and compares a student's answer; see the module docstring.
 
@@ -111,6 +134,17 @@ class Checker:
         ``comparer.differ`` and counting through ``comparer.counted``.
     explain : callable(location) -> str, optional
         How the expected value at ``location`` is produced ("" for nothing).
+    subject : callable(location) -> str, optional
+        The thing at ``location`` named as the student wrote it.
+    weight : callable(location) -> int, optional
+        The marks of the part at ``location`` (default 1 each).
+    diagnose : callable(findings, result) -> None, optional
+        Reads :class:`Findings` (the student's normalised answer and every
+        discrepancy) and marks each discrepancy's ``cause``
+        (``"root"``/``"follows"``), ``follows_from`` and ``misconception``
+        (through :meth:`Findings.name`).
+    catalogue : tuple of Misconception
+        The topic's misconceptions, which ``diagnose`` names by id.
     """
 
     read: Callable[[Any], dict] = load_answer
@@ -119,6 +153,10 @@ class Checker:
     scalars: Mapping[str, Callable[[str, Any, Any], str | None]] = field(default_factory=dict)
     parts: Mapping[str, Callable[[Any, "Comparer"], None]] = field(default_factory=dict)
     explain: Callable[[str], str] | None = None
+    subject: Callable[[str], str] | None = None
+    weight: Callable[[str], int] | None = None
+    diagnose: Callable[["Findings", ResultData], None] | None = None
+    catalogue: tuple[Misconception, ...] = ()
 
 
 DEFAULT_CHECKER = Checker()
@@ -126,7 +164,14 @@ DEFAULT_CHECKER = Checker()
 
 @dataclass
 class Discrepancy:
-    """One difference between the student's answer and the worked result."""
+    """One difference between the student's answer and the worked result.
+
+    ``expected`` is shown as the student can compare it (a decimal to the
+    digits they gave, the exact form beside it when short); ``exact`` keeps
+    the whole exact value. ``cause`` is ``"root"`` (wrong on its own) or
+    ``"follows"`` (wrong only because of ``follows_from``, a root's location,
+    and right when recomputed from the student's own values).
+    """
 
     location: str
     expected: str
@@ -135,10 +180,77 @@ class Discrepancy:
     step: int | None = None
     step_why: str = ""
     explanation: str = ""
+    subject: str = ""
+    cause: str = "root"
+    follows_from: str | None = None
+    misconception: dict | None = None
+    exact: str = ""
+    possible: int = 1
 
 
-def compare(result: ResultData, answer) -> tuple[list[Discrepancy], int]:
-    """``(discrepancies, number of values compared)`` for a student's ``answer`` to ``result``."""
+@dataclass
+class Part:
+    """One marked part of an answer: a compared value, its subject and its marks."""
+
+    location: str
+    subject: str
+    possible: int = 1
+
+
+@dataclass
+class Findings:
+    """What :func:`compare` found: the student's normalised answer, every part compared, every discrepancy."""
+
+    given: dict
+    found: list[Discrepancy]
+    parts: list[Part]
+    checker: Checker = DEFAULT_CHECKER
+    result: ResultData | None = None
+
+    @property
+    def n_compared(self) -> int:
+        return len(self.parts)
+
+    def at(self, location: str) -> Discrepancy | None:
+        """The discrepancy at ``location`` (None where the value agrees)."""
+        return next((d for d in self.found if d.location == location), None)
+
+    def follows(self, location: str, root: str) -> None:
+        """Mark the discrepancy at ``location`` as following correctly from the one at ``root``."""
+        d = self.at(location)
+        r = self.at(root)
+        if d is not None and r is not None and d is not r:
+            d.cause, d.follows_from = "follows", (r.follows_from or r.location)
+
+    def name(self, misconception_id: str, locations) -> None:
+        """Name a catalogued misconception on the discrepancies at ``locations`` (which it reproduces)."""
+        m = next((m for m in self.checker.catalogue if m.id == misconception_id), None)
+        if m is None:
+            raise KeyError(f"misconception {misconception_id!r} is not in the catalogue")
+        step = None
+        if m.step and self.result is not None:
+            try:
+                step = self.result.step_number(m.step)
+            except KeyError:
+                step = None
+        for loc in locations:
+            d = self.at(loc)
+            if d is None:
+                continue
+            named = d.misconception or {"id": m.id, "text": m.text}
+            if named["id"] != m.id and m.id not in named["id"].split(" + "):
+                named = {"id": f"{named['id']} + {m.id}", "text": f"{named['text']} Or: {m.text}"}
+            d.misconception = named
+            if step is not None:
+                d.step = step
+                d.step_why = words_text(dict(self.result.numbered_steps())[step].why, self.result)
+
+    def roots(self) -> list[Discrepancy]:
+        return [d for d in self.found if d.cause == "root"]
+
+
+def compare(result: ResultData, answer) -> Findings:
+    """Every part of a student's ``answer`` compared with ``result``, diagnosed by the topic's checker."""
     checker = result.checker or DEFAULT_CHECKER
     given = checker.read(answer)
     if checker.normalize is not None:
@@ -164,7 +276,10 @@ def compare(result: ResultData, answer) -> tuple[list[Discrepancy], int]:
             comparer.differ(key, "(no such key)", value, f"unknown key; known: {', '.join(result.answer)}")
             continue
         comparer.compare(key, result.answer[key], value)
-    return comparer.found, comparer.n_compared
+    findings = Findings(given, comparer.found, comparer.parts, checker, result)
+    if checker.diagnose is not None and findings.found:
+        checker.diagnose(findings, result)
+    return findings
 
 
 # ----------------------------------------------------------------- the walk
@@ -181,14 +296,27 @@ class Comparer:
         self.result = result
         self.checker = checker
         self.found: list[Discrepancy] = []
-        self.n_compared = 0
+        self.parts: list[Part] = []
         self._scalar_patterns = {p: f for p, f in checker.scalars.items() if ".*" not in p}
         self._scalar_wild = [(re.compile(re.escape(p).replace(r"\.\*", r"\.[^.\[]+").replace(r"\[\*\]", r"\[\d+\]")
                                          + r"\Z"), f) for p, f in checker.scalars.items() if ".*" in p]
 
-    def counted(self, n: int = 1) -> None:
-        """Count ``n`` values compared by a topic's own part."""
-        self.n_compared += n
+    @property
+    def n_compared(self) -> int:
+        return len(self.parts)
+
+    def subject(self, location: str) -> str:
+        plain = location.removeprefix("exact.")
+        return (self.checker.subject(plain) if self.checker.subject else "") or plain
+
+    def counted(self, n: int = 1, location: str | None = None) -> None:
+        """Count ``n`` values compared by a topic's own part (each one mark, at ``location``)."""
+        for k in range(n):
+            loc = location if location is not None else f"(part {len(self.parts) + 1})"
+            self.parts.append(Part(loc, self.subject(loc), self._weight(loc)))
+
+    def _weight(self, location: str) -> int:
+        return self.checker.weight(location.removeprefix("exact.")) if self.checker.weight else 1
 
     def differ(self, location: str, expected, given, reason: str, explanation: str | None = None) -> None:
         """Record a discrepancy at ``location``, citing the step that produces it."""
@@ -197,8 +325,10 @@ class Comparer:
         step, why = (src[0], words_text(src[1].why, self.result)) if src else (None, "")
         if explanation is None:
             explanation = self.checker.explain(plain) if self.checker.explain else ""
-        self.found.append(Discrepancy(location, show_expected(expected), show_given(given), reason, step, why,
-                                      explanation or ""))
+        exact = exact_string(expected) if isinstance(expected, sp.Basic) else ""
+        self.found.append(Discrepancy(location, show_expected(expected, given), show_given(given), reason, step,
+                                      why, explanation or "", subject=self.subject(location), exact=exact,
+                                      possible=self._weight(location)))
 
     def _scalar_rule(self, location: str):
         rule = self._scalar_patterns.get(_pattern(location))
@@ -232,7 +362,7 @@ class Comparer:
             for i, (e, g) in enumerate(zip(expected, given)):
                 self.compare(f"{location}[{i}]", e, g, exact=exact, prefix=prefix)
             return
-        self.n_compared += 1
+        self.parts.append(Part(loc, self.subject(loc), self._weight(loc)))
         rule = self._scalar_rule(location) if self.checker.scalars else None
         reason = rule(location, expected, given) if rule else \
             scalar_reason(expected, given, exact, min_digits=self.MIN_DIGITS)
@@ -372,15 +502,41 @@ def _hashable(value):
 
 
 # ------------------------------------------------------------ shown values
-def show_expected(value) -> str:
-    """An expected value as the report shows it: the exact form, and its decimal when that differs."""
+SHORT_EXACT = 20  # characters: an exact form longer than this is left to the JSON's "exact"
+
+
+def show_expected(value, given=None) -> str:
+    """An expected value as a student can compare it with what they wrote.
+
+    A decimal to the significant digits the student gave (at least 3; 6 when
+    they gave no decimal), with the exact form beside it when that is short
+    (at most :data:`SHORT_EXACT` characters); a short exact form alone when
+    the student wrote an exact form.
+    """
     if isinstance(value, sp.Integer):
         return str(int(value))
     if isinstance(value, sp.Basic):
         s = exact_string(value)
+        if not value.is_number:
+            return s
         f = to_float(value)
-        return s if s == repr(f) else f"{s} ≈ {f:.6g}"
+        if not math.isfinite(f):
+            return s
+        decimal_given = isinstance(given, float) or (isinstance(given, str) and _is_decimal_text(given))
+        if not decimal_given and len(s) <= SHORT_EXACT:
+            return s if s == repr(f) else f"{s} ≈ {f:.6g}"
+        digits = max(significant_digits(str(given).strip()), 3) if decimal_given else 6
+        shown = f"{f:.{digits}g}"
+        return f"{shown} (= {s})" if len(s) <= SHORT_EXACT and s != shown else shown
     return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+
+
+def _is_decimal_text(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return "." in text or "e" in text.lower()
 
 
 def show_given(value) -> str:

@@ -17,14 +17,10 @@ import argparse
 import sys
 
 from . import __version__
-from .commands.base import Parser, UsageError, add_output_options, command_parser, emit, flag_message, \
-    topic_group, write_atomic
+from .commands.base import Parser, UsageError, flag_message
 from .topics import CORE_COMMANDS, TOPICS, load
 
 __all__ = ["main", "build_parser"]
-
-# The building blocks live in commands.base; these names stay importable from here for old scripts.
-_COMPATIBLE = (UsageError, add_output_options, command_parser, emit, topic_group, write_atomic)
 
 
 def build_parser() -> Parser:

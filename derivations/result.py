@@ -78,8 +78,8 @@ class Result(ResultData):
         CheckReport
             Renders like any result; ``report.ok`` is True when nothing differs.
         """
-        found, n_compared = compare(self, answer)
-        return CheckReport.build(self, found, n_compared)
+        findings = compare(self, answer)
+        return CheckReport.build(self, findings.found, findings.n_compared)
 
 
 class CheckReport(Result):

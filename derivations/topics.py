@@ -48,7 +48,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic("conv", "Convolution by hand, conv backprop and a CNN", commands="commands.convolution",
           command_names=("conv", "cnn train", "cnn sweep"), worked="convolution", benchmarks=("convolution",)),
     Topic("align", "Pairwise sequence alignment", commands="commands.align",
-          command_names=("align",), worked="alignment", checker="alignment", benchmarks=("alignment",)),
+          command_names=("align",), worked="alignment", checker="alignment._check", benchmarks=("alignment",)),
 )
 
 #: Commands that belong to no single topic (registered after the topics' own).

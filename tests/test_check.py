@@ -129,5 +129,6 @@ def test_answers_from_files_and_text(tmp_path):
 
 
 def test_compare_returns_the_raw_findings():
-    found, n = compare(_result({"a": HALF}), {"a": "2"})
-    assert n == 1 and found[0].expected.startswith("1/2")
+    findings = compare(_result({"a": HALF}), {"a": "2"})
+    assert findings.n_compared == 1 and findings.found[0].expected.startswith("1/2")
+    assert findings.given == {"a": "2"} and [p.location for p in findings.parts] == ["a"]

@@ -11,13 +11,15 @@ result from one import.
 """
 from __future__ import annotations
 
-from .check import Checker, Discrepancy, Unordered, compare, load_answer, produced_by
+import re
+
+from .check import REVEAL, Checker, Discrepancy, Findings, Misconception, Unordered, compare, load_answer, produced_by
 from .model import (METADATA_KEYS, Chain, Check, CheckFailed, Display, Given, Grid, GridCell, InlineMath, Prose,
                     Ref, ResultData, Section, Step, Table, checked, words)
 from .printers import MarkdownPrinter, json_object, render
 
 __all__ = [
-    "Result", "CheckReport", "Checker", "Unordered", "Discrepancy", "load_answer",
+    "Result", "CheckReport", "Checker", "Unordered", "Discrepancy", "Misconception", "load_answer",
     "InlineMath", "Ref", "Display", "Chain", "Table", "Prose", "Grid", "GridCell", "Check", "CheckFailed",
     "checked", "Step", "Section", "Given", "words", "METADATA_KEYS",
 ]
@@ -61,8 +63,8 @@ class Result(ResultData):
         return {"text/plain": self.to_text(), "text/markdown": md, "text/latex": md}
 
     # --- checking ----------------------------------------------------------
-    def check(self, answer) -> "CheckReport":
-        """Compare a student's answer with this result, part by part.
+    def check(self, answer, *, ecf: bool = True, reveal: str = "all") -> "CheckReport":
+        """Compare a student's answer with this result, part by part, and diagnose it.
 
         Parameters
         ----------
@@ -70,47 +72,150 @@ class Result(ResultData):
             Any subset of the keys of this result's JSON output (a dict, a
             JSON string, or a path to a JSON file; a topic may read more
             formats through its :class:`~.check.Checker`). Values may be
-            numbers, fractions (``"3/4"``), decimals or exact expressions
-            (``"1/(1 + exp(3/2))"``); ``exact`` may hold exact forms.
+            numbers, fractions (``"3/4"``), percentages (``"75%"``), decimals or
+            exact expressions (``"1/(1 + exp(3/2))"``); ``exact`` may hold exact forms.
+        ecf : bool, default True
+            Errors carried forward: a value that is wrong only because an
+            earlier one was, and follows correctly from it, costs no marks.
+        reveal : {"all", "why", "where"}
+            What the report shows: ``where`` only which entries are wrong;
+            ``why`` also the misconception and the step, not the expected
+            values; ``all`` everything.
 
         Returns
         -------
         CheckReport
-            Renders like any result; ``report.ok`` is True when nothing differs.
+            Renders like any result; ``report.ok`` is True when nothing
+            differs; ``report.answer`` holds ``roots``, ``marks`` and the
+            ``discrepancies`` (each with ``subject``, ``cause``,
+            ``follows_from``, ``misconception`` and ``step``).
         """
-        findings = compare(self, answer)
-        return CheckReport.build(self, findings.found, findings.n_compared)
+        if reveal not in REVEAL:
+            raise ValueError(f"reveal: {reveal!r}; expected one of {', '.join(REVEAL)}")
+        return CheckReport.build(self, compare(self, answer), ecf=ecf, reveal=reveal)
 
 
 class CheckReport(Result):
-    """The report of :meth:`Result.check`; renders like any result."""
+    """The report of :meth:`Result.check`: root causes first, what follows from them, marks.
+
+    Renders like any result. ``discrepancies`` lists every
+    :class:`~.check.Discrepancy`, roots first (in the order the worked
+    solution computes them), then the values that follow from them.
+    """
 
     discrepancies: list
 
     @classmethod
-    def build(cls, result: ResultData, found: list[Discrepancy], n_compared: int) -> "CheckReport":
-        ok = not found
-        if ok:
-            summary = Prose((f"All {n_compared} given value(s) agree with the worked result.",))
-        else:
-            summary = Prose((f"{len(found)} discrepanc{'y' if len(found) == 1 else 'ies'} "
-                             f"among {n_compared} compared value(s).",))
-        steps = [Step(summary)]
-        if found:
-            rows = [[d.location, d.expected, d.given, d.reason, produced_by(d)] for d in found]
-            steps.append(Step(Table(["location", "expected", "given", "why", "produced by"], rows,
-                                    align="lllll")))
-        report = cls(
-            kind="check", title=f"Check of: {result.title}", steps=steps,
-            answer={"ok": ok, "n_compared": n_compared, "n_discrepancies": len(found),
-                    "discrepancies": [
-                        {"location": d.location, "expected": d.expected, "given": d.given,
-                         "reason": d.reason, "step": d.step, "step_justification": d.step_why,
-                         "explanation": d.explanation}
-                        for d in found]})
+    def build(cls, result: ResultData, findings: Findings, *, ecf: bool = True,
+              reveal: str = "all") -> "CheckReport":
+        keys = list(result.answer)
+        found = sorted(findings.found, key=lambda d: _worked_order(d.location, keys))
+        roots = [d for d in found if d.cause == "root"]
+        follows = [d for d in found if d.cause == "follows"]
+        found = roots + follows
+        marks = _marks(findings, ecf)
+        steps = [Step(Prose((_summary(findings, roots, follows, marks, ecf),)))]
+        if roots:
+            steps.append(Step(_table(roots, reveal, ecf, root=True), why=("Root causes, in the order the worked "
+                                                                           "solution computes them.",)))
+        if follows:
+            steps.append(Step(Prose((_follows_summary(follows, findings, ecf),))))
+            if reveal != "where":
+                steps.append(Step(_table(follows, reveal, ecf, root=False),
+                                  why=("Values that follow correctly from a wrong earlier value.",)))
+        answer = {"ok": not found, "n_compared": findings.n_compared, "n_discrepancies": len(found),
+                  "roots": len(roots), "marks": marks,
+                  "discrepancies": [_entry(d, reveal) for d in found]}
+        report = cls(kind="check", title=f"Check of: {result.title}", steps=steps, answer=answer)
         report.discrepancies = found
         return report
 
     @property
     def ok(self) -> bool:
         return not self.discrepancies
+
+
+def _worked_order(location: str, keys: list) -> tuple:
+    """Sort key: the answer key's place in the worked result, then the location read naturally (row by row)."""
+    plain = location.removeprefix("exact.")
+    top = re.match(r"[^.\[]*", plain).group(0)
+    tokens = tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.findall(r"\d+|[^\d\[\].]+", plain))
+    return (keys.index(top) if top in keys else len(keys), tokens)
+
+
+def _marks(findings: Findings, ecf: bool) -> dict:
+    """``{awarded, possible, parts}``: a part's marks, lost by a root, kept by what follows (with ecf)."""
+    wrong = {d.location: d for d in findings.found}
+    parts, seen = [], set()
+    for part in findings.parts:
+        d = wrong.get(part.location)
+        awarded = part.possible if d is None or (ecf and d.cause == "follows") else 0
+        parts.append({"subject": part.subject, "awarded": awarded, "possible": part.possible})
+        seen.add(part.location)
+    for d in findings.found:  # missing or unexpected entries: parts of their own
+        if d.location not in seen:
+            awarded = d.possible if ecf and d.cause == "follows" else 0
+            parts.append({"subject": d.subject or d.location, "awarded": awarded, "possible": d.possible})
+    return {"awarded": sum(p["awarded"] for p in parts), "possible": sum(p["possible"] for p in parts),
+            "parts": parts}
+
+
+def _summary(findings: Findings, roots, follows, marks, ecf) -> str:
+    score = f"Marks: {marks['awarded']} of {marks['possible']}."
+    if not roots and not follows:
+        return f"All {findings.n_compared} given value(s) agree with the worked result. {score}"
+    text = f"{len(roots)} root cause{'s' if len(roots) != 1 else ''} among {findings.n_compared} compared value(s)"
+    if follows:
+        text += (f"; {len(follows)} more value(s) follow correctly from {'them' if len(roots) != 1 else 'it'}"
+                 + (" (errors carried forward: no marks lost)" if ecf else " (marked wrong: --no-ecf)"))
+    return f"{text}. {score}"
+
+
+def _follows_summary(follows, findings: Findings, ecf: bool) -> str:
+    by_root: dict = {}
+    for d in follows:
+        by_root.setdefault(d.follows_from, []).append(d)
+    parts = []
+    for root, ds in by_root.items():
+        r = findings.at(root)
+        name = (r.subject if r is not None and r.subject else root)
+        parts.append(f"{len(ds)} value(s) follow correctly from the wrong {name}")
+    return "; ".join(parts) + "."
+
+
+def _table(ds, reveal: str, ecf: bool, *, root: bool) -> Table:
+    header = ["what", "given"]
+    if reveal == "all":
+        header.append("expected")
+    if reveal != "where":
+        header += ["why", "step"] if root else ["follows from"]
+    header.append("marks")
+    rows = []
+    for d in ds:
+        row = [d.subject or d.location, d.given]
+        if reveal == "all":
+            row.append(d.expected)
+        if reveal != "where":
+            if root:
+                why = d.reason + (f" -- {d.misconception['text']} [{d.misconception['id']}]" if d.misconception else "")
+                step = produced_by(d) if reveal == "all" else (f"step {d.step}: {d.step_why}" if d.step else "")
+                row += [why, step]
+            else:
+                row.append(d.follows_from or "")
+        lost = d.cause == "root" or not ecf
+        row.append(f"0 of {d.possible}" if lost else f"{d.possible} of {d.possible} (ECF)")
+        rows.append(row)
+    return Table(header, rows, align="l" * len(header))
+
+
+def _entry(d: Discrepancy, reveal: str) -> dict:
+    """One discrepancy as JSON (the public contract), with what ``reveal`` hides set to null."""
+    entry = {"location": d.location, "subject": d.subject or d.location, "expected": d.expected,
+             "given": d.given, "cause": d.cause, "follows_from": d.follows_from,
+             "misconception": d.misconception, "step": d.step, "reason": d.reason,
+             "step_justification": d.step_why, "explanation": d.explanation, "exact": d.exact or None}
+    if reveal != "all":
+        entry.update(expected=None, explanation=None, exact=None)
+    if reveal == "where":
+        entry.update(misconception=None, step=None, step_justification=None, reason=None)
+    return entry

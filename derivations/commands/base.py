@@ -157,6 +157,12 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--check", metavar="FILE",
                        help="compare a student's answer (JSON with any of this command's JSON keys) "
                             "and report each discrepancy; exit 1 if any")
+    group.add_argument("--no-ecf", dest="ecf", action="store_false",
+                       help="with --check: mark values that follow from an earlier mistake wrong too (by default "
+                            "errors are carried forward: they cost no marks)")
+    group.add_argument("--reveal", choices=("where", "why", "all"), default="all",
+                       help="with --check: where (only which entries are wrong), why (and the misconception and "
+                            "the step), all (and the expected values; default)")
 
 
 def add_plot_option(parser: argparse.ArgumentParser, help: str) -> None:
@@ -176,7 +182,7 @@ def emit(result, args, *, plot: Callable[[str], None] | None = None) -> int:
         raise UsageError(f"--plot: {plot_path!r} must end in .png, .pdf or .svg")
     status = 0
     if getattr(args, "check", None):
-        result = result.check(args.check)
+        result = result.check(args.check, ecf=args.ecf, reveal=args.reveal)
         status = 0 if result.ok else 1
     fmt = args.format
     if fmt == "pdf" and not args.output:

@@ -421,7 +421,8 @@ def scalar_reason(expected, given, exact: bool = False, *, min_digits: int = Com
         text = given.strip()
         try:
             value = parse_number(text, what="answer")
-            is_decimal = "." in text or "e" in text.lower()
+            is_decimal = "." in text or "e" in text.lower() or text.endswith("%")
+            text = text.removesuffix("%")
         except ValueError:
             try:
                 value = parse_expression(text, what="answer")

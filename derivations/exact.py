@@ -30,7 +30,7 @@ _FRACTION = re.compile(r"\s*([+-]?\d+)\s*/\s*([+-]?\d+)\s*\Z")
 
 
 def parse_number(text, *, what: str = "value") -> sp.Rational:
-    """Read an integer, a decimal or a fraction ``p/q`` exactly.
+    """Read an integer, a decimal, a fraction ``p/q`` or a percentage (``75%``, ``12.5%``) exactly.
 
     Raises ``ValueError`` naming ``what`` for anything else (including
     ``nan``/``inf`` and a zero denominator).
@@ -46,6 +46,8 @@ def parse_number(text, *, what: str = "value") -> sp.Rational:
         return sp.Rational(Fraction(Decimal(repr(text))))
     if not isinstance(text, str):
         raise ValueError(f"{what}: expected a number, got {text!r}")
+    if text.strip().endswith("%") and text.count("%") == 1:  # a percentage, as textbooks print supports
+        return parse_number(text.strip()[:-1], what=what) / 100
     m = _FRACTION.match(text)
     if m:
         p, q = int(m.group(1)), int(m.group(2))
@@ -58,7 +60,8 @@ def parse_number(text, *, what: str = "value") -> sp.Rational:
         except InvalidOperation:  # pragma: no cover - the regex excludes these
             pass
     raise ValueError(
-        f"{what}: {text.strip()!r} is not a number; expected an integer, a decimal or a fraction such as 3/4")
+        f"{what}: {text.strip()!r} is not a number; expected an integer, a decimal, a fraction such as 3/4 "
+        "or a percentage such as 75%")
 
 
 def parse_number_list(text: str, *, what: str = "values", sep: str = ",") -> list[sp.Rational]:

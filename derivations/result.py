@@ -179,7 +179,7 @@ def _follows_summary(follows, findings: Findings, ecf: bool) -> str:
     for root, ds in by_root.items():
         r = findings.at(root)
         name = (r.subject if r is not None and r.subject else root)
-        parts.append(f"{len(ds)} value(s) follow correctly from the wrong {name}")
+        parts.append(f"{len(ds)} value(s) follow correctly from the wrong {name.removeprefix('the ')}")
     return "; ".join(parts) + "."
 
 

@@ -8,7 +8,8 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workedout.derivations.check import Checker, Unordered, compare, load_answer, scalar_reason, significant_digits
+from workedout.derivations.check import (Checker, Misconception, Unordered, compare, load_answer, scalar_reason,
+                                         show_expected, significant_digits)
 from workedout.derivations.result import CheckReport, Result, Step, Table
 
 HALF = sp.Rational(1, 2)
@@ -132,3 +133,87 @@ def test_compare_returns_the_raw_findings():
     findings = compare(_result({"a": HALF}), {"a": "2"})
     assert findings.n_compared == 1 and findings.found[0].expected.startswith("1/2")
     assert findings.given == {"a": "2"} and [p.location for p in findings.parts] == ["a"]
+
+
+# ----------------------------------------------------------- the diagnosis core
+def _chain_result() -> Result:
+    """a, then b = 2a, then c = b + 1: a chain whose later values follow from the earlier ones."""
+    def diagnose(findings, result):
+        given = findings.given
+        if findings.at("b") and scalar_reason(2 * sp.sympify(given["a"]), given["b"]) is None:
+            findings.follows("b", "a")
+        if findings.at("c") and scalar_reason(sp.sympify(given["b"]) + 1, given["c"]) is None:
+            findings.follows("c", "b")
+        if findings.at("a") and sp.sympify(given["a"]) == -HALF:
+            findings.name("sign", ["a", "b", "c"])
+
+    checker = Checker(subject=lambda loc: {"a": "the first value", "b": "the double", "c": "the sum"}.get(loc, loc),
+                      weight=lambda loc: 2 if loc == "c" else 1, diagnose=diagnose,
+                      catalogue=(Misconception("sign", "The sign of a was dropped.", "first"),))
+    return _result({"c": sp.Integer(2), "a": HALF, "b": sp.Integer(1)}, checker=checker)
+
+
+def test_one_wrong_value_and_what_follows_from_it():
+    r = _chain_result()
+    report = r.check({"b": "3", "a": "3/2", "c": "4"})           # a wrong; b = 2a and c = b + 1 follow
+    assert [(d.location, d.cause) for d in report.discrepancies] == [("a", "root"), ("c", "follows"),
+                                                                      ("b", "follows")]
+    roots = [d for d in report.discrepancies if d.cause == "root"]
+    assert [d.location for d in roots] == ["a"] and report.answer["roots"] == 1
+    follows = {d.location: d.follows_from for d in report.discrepancies if d.cause == "follows"}
+    assert follows == {"b": "a", "c": "a"}                        # follows_from names the original root
+    assert report.answer["marks"] == {"awarded": 3, "possible": 4, "parts": [
+        {"subject": "the double", "awarded": 1, "possible": 1},
+        {"subject": "the first value", "awarded": 0, "possible": 1},
+        {"subject": "the sum", "awarded": 2, "possible": 2}]}
+    strict = r.check({"b": "3", "a": "3/2", "c": "4"}, ecf=False)
+    assert strict.answer["marks"]["awarded"] == 0
+    text = report.to_text()
+    assert "1 root cause" in text and "2 value(s) follow correctly from the wrong first value" in text
+
+
+def test_roots_come_first_in_the_worked_order():
+    r = _chain_result()
+    report = r.check({"b": "5", "a": "3/2", "c": "6"})            # a and b wrong on their own; c follows b
+    assert [(d.location, d.cause) for d in report.discrepancies] == [("a", "root"), ("b", "root"),
+                                                                      ("c", "follows")]
+
+
+def test_a_named_misconception_cites_its_step_and_reads_in_every_format():
+    r = _chain_result()
+    report = r.check({"a": "-1/2", "b": "-1", "c": "0"})
+    a = next(d for d in report.discrepancies if d.location == "a")
+    assert a.misconception == {"id": "sign", "text": "The sign of a was dropped."} and a.step == 1
+    data = json.loads(report.render("json"))
+    entry = data["discrepancies"][0]
+    assert set(entry) >= {"location", "subject", "expected", "given", "cause", "follows_from", "misconception",
+                          "step", "reason"}
+    assert entry["misconception"]["id"] == "sign" and data["roots"] == 1
+    assert "[sign]" in report.to_text() and "sign" in report.to_latex()
+
+
+def test_reveal_hides_what_it_should():
+    r = _chain_result()
+    where = json.loads(r.check({"a": "-1/2"}, reveal="where").render("json"))["discrepancies"][0]
+    assert where["expected"] is None and where["misconception"] is None and where["step"] is None
+    why = json.loads(r.check({"a": "-1/2"}, reveal="why").render("json"))["discrepancies"][0]
+    assert why["expected"] is None and why["misconception"]["id"] == "sign" and why["step"] == 1
+    text = r.check({"a": "-1/2"}, reveal="where").to_text()
+    assert "1/2" not in text.replace("-1/2", "")                  # no expected value anywhere
+    with pytest.raises(ValueError, match="reveal: 'some'"):
+        r.check({"a": "1"}, reveal="some")
+
+
+def test_expected_values_are_shown_as_the_student_wrote_theirs():
+    long = 1 / (1 + sp.Rational(527, 361) * sp.exp(sp.Rational(4154875, 2775368)))
+    shown = show_expected(long, "0.41")
+    assert shown.startswith("0.") and len(shown) < 12 and "exp" not in shown
+    assert show_expected(sp.Rational(3, 16), "0.1") == "0.188 (= 3/16)"
+    assert show_expected(sp.Rational(3, 16), "1/8") == "3/16 ≈ 0.1875"
+    assert show_expected(sp.Integer(7), "8") == "7"
+
+
+def test_percentages_are_answers_too():
+    r = _result({"a": sp.Rational(3, 4)})
+    assert r.check({"a": "75%"}).ok and r.check({"a": "75.0%"}).ok
+    assert r.check({"a": "70%"}).discrepancies[0].reason == "differs"

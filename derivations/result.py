@@ -205,7 +205,16 @@ def _table(ds, reveal: str, ecf: bool, *, root: bool) -> Table:
         lost = d.cause == "root" or not ecf
         row.append(f"0 of {d.possible}" if lost else f"{d.possible} of {d.possible} (ECF)")
         rows.append(row)
-    return Table(header, rows, align="l" * len(header))
+    return Table(header, rows, align=_column_spec(header))
+
+
+_WIDTHS = {"what": 2.7, "given": 1.5, "expected": 2.2, "why": 3.4, "step": 3.2, "follows from": 2.6, "marks": 1.2}
+
+
+def _column_spec(header: list) -> str:
+    """Columns that wrap (LaTeX ``p``, ragged right) and together fit the text width (13.6 cm of cells)."""
+    scale = min(1.0, 13.6 / sum(_WIDTHS[h] for h in header))
+    return "".join(r">{\raggedright\arraybackslash}p{%.1fcm}" % (_WIDTHS[h] * scale) for h in header)
 
 
 def _entry(d: Discrepancy, reveal: str) -> dict:

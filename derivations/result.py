@@ -116,12 +116,12 @@ class CheckReport(Result):
         marks = _marks(findings, ecf)
         steps = [Step(Prose((_summary(findings, roots, follows, marks, ecf),)))]
         if roots:
-            steps.append(Step(_table(roots, reveal, ecf, root=True), why=("Root causes, in the order the worked "
-                                                                           "solution computes them.",)))
+            steps.append(Step(_table(roots, reveal, ecf, findings, root=True),
+                              why=("Root causes, in the order the worked solution computes them.",)))
         if follows:
             steps.append(Step(Prose((_follows_summary(follows, findings, ecf),))))
             if reveal != "where":
-                steps.append(Step(_table(follows, reveal, ecf, root=False),
+                steps.append(Step(_table(follows, reveal, ecf, findings, root=False),
                                   why=("Values that follow correctly from a wrong earlier value.",)))
         answer = {"ok": not found, "n_compared": findings.n_compared, "n_discrepancies": len(found),
                   "roots": len(roots), "marks": marks,
@@ -183,25 +183,33 @@ def _follows_summary(follows, findings: Findings, ecf: bool) -> str:
     return "; ".join(parts) + "."
 
 
-def _table(ds, reveal: str, ecf: bool, *, root: bool) -> Table:
+def _table(ds, reveal: str, ecf: bool, findings: Findings, *, root: bool) -> Table:
     header = ["what", "given"]
     if reveal == "all":
         header.append("expected")
     if reveal != "where":
         header += ["why", "step"] if root else ["follows from"]
     header.append("marks")
-    rows = []
+    rows, explained = [], set()
     for d in ds:
         row = [d.subject or d.location, d.given]
         if reveal == "all":
             row.append(d.expected)
         if reveal != "where":
             if root:
-                why = d.reason + (f" -- {d.misconception['text']} [{d.misconception['id']}]" if d.misconception else "")
-                step = produced_by(d) if reveal == "all" else (f"step {d.step}: {d.step_why}" if d.step else "")
+                why, step = d.reason, (f"step {d.step}: {d.step_why}" if d.step else "")
+                if d.misconception and d.misconception["id"] in explained:   # said once, on its first row
+                    why += f" [{d.misconception['id']}, as above]"
+                    step = f"step {d.step}" if d.step else ""
+                elif d.misconception:
+                    why += f" -- {d.misconception['text']} [{d.misconception['id']}]"
+                    explained.add(d.misconception["id"])
+                if reveal == "all" and d.explanation and not d.misconception:
+                    step = produced_by(d)
                 row += [why, step]
             else:
-                row.append(d.follows_from or "")
+                r = findings.at(d.follows_from) if d.follows_from else None
+                row.append((r.subject or r.location) if r is not None else (d.follows_from or ""))
         lost = d.cause == "root" or not ecf
         row.append(f"0 of {d.possible}" if lost else f"{d.possible} of {d.possible} (ECF)")
         rows.append(row)

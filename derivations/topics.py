@@ -46,7 +46,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic("apriori", "Apriori and association rules", commands="commands.apriori",
           command_names=("apriori",), worked="apriori", checker="apriori", benchmarks=("apriori",)),
     Topic("conv", "Convolution by hand, conv backprop and a CNN", commands="commands.convolution",
-          command_names=("conv", "cnn train", "cnn sweep"), worked="convolution", benchmarks=("convolution",)),
+          command_names=("conv", "cnn train", "cnn sweep"), worked="convolution", checker="convolution._check",
+          benchmarks=("convolution",)),
     Topic("align", "Pairwise sequence alignment", commands="commands.align",
           command_names=("align",), worked="alignment", checker="alignment._check", benchmarks=("alignment",)),
 )

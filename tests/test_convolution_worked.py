@@ -130,7 +130,7 @@ def test_cli_json_keys_and_check(run_cli, tmp_path):
     answer = tmp_path / "answer.json"
     answer.write_text(json.dumps({"output": [[-4, -4], [-4, -5]]}))
     status, out, _ = run_cli(*ISSUE, "--check", answer)
-    assert status == 1 and "output[1][1]" in out
+    assert status == 1 and "output cell (2, 2)" in out  # the subject, 1-based like the worked text
     csv = tmp_path / "x.csv"
     csv.write_text("1,2,3\n4,5,6\n7,8,9\n")
     status, out, _ = run_cli("conv", "--input", csv, "--kernel", "[[1,0],[0,-1]]", "--format", "json")

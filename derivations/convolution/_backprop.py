@@ -14,6 +14,7 @@ import sympy as sp
 from ..exact import parse_number
 from ..markup import Tex
 from ..result import Chain, Given, InlineMath, Result, Section, Step, checked, words
+from ._check import backprop_checker
 from ._input import exact_array, read_array
 from ._layers import adam_steps, maxpool_steps, relu_steps, softmax_steps
 from ._notation import matrix, plain_products, plain_sum, python_ints, symbol_matrix
@@ -88,6 +89,7 @@ def backprop(input=None, kernel=None, grad_output=None, *, bias=None) -> Result:
     return Result(kind="conv.backprop", title="Backpropagation through a CNN: convolution, ReLU, max-pooling, "
                                               "softmax cross-entropy, Adam",
                   givens=givens, steps=steps, answer=python_ints(answer), sources=sources,
+                  checker=backprop_checker(X, K, G, python_ints(answer)),
                   intro=words("A layer's backward pass receives G, the gradient of the loss L with respect to "
                               "its output, and returns the gradients with respect to its input and its "
                               "parameters, by the chain rule. Each formula below is derived by SymPy with a "

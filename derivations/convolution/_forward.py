@@ -15,6 +15,7 @@ import sympy as sp
 from ..exact import parse_number, parse_number_list
 from ..markup import Tex
 from ..result import Chain, Display, Given, InlineMath, Result, Section, Step, checked, words
+from ._check import conv_checker
 from ._input import exact_array, parse_pair, read_array
 from ._matrix_forms import im2col_exact, im2col_step, toeplitz_exact, toeplitz_steps
 from ._notation import (boxed_grid_tex, boxed_grid_text, matrix, named_matrices, nested_text, plain_sum,
@@ -124,14 +125,14 @@ def convolve(input, kernel, *, bias=None, stride=1, padding=0, flip: bool = Fals
     steps += toeplitz_steps(problem, T, Y)
 
     out = Y.tolist() if channels_out_axis else Y[0].tolist()
-    answer = {
-        "output": out,
+    answer = {  # in the order the worked solution computes them (a check report lists roots in this order)
+        "operation": "convolution" if flip else "cross-correlation",
+        "kernel_used": (Kf.tolist() if channels_out_axis else (Kf[0].tolist() if C > 1 else Kf[0, 0].tolist())),
         "output_shape": list(Y.shape) if channels_out_axis else [OH, OW],
+        "padded_input": Xp.tolist() if C > 1 else Xp[0].tolist(),
+        "output": out,
         "im2col": P.tolist(),
         "toeplitz": T.tolist(),
-        "kernel_used": (Kf.tolist() if channels_out_axis else (Kf[0].tolist() if C > 1 else Kf[0, 0].tolist())),
-        "padded_input": Xp.tolist() if C > 1 else Xp[0].tolist(),
-        "operation": "convolution" if flip else "cross-correlation",
     }
     sources = {"output": "output", "output_shape": "size_rows", "im2col": "im2col", "toeplitz": "toeplitz",
                "kernel_used": "flip" if flip else "definition", "padded_input": "padding" if (ph or pw) else
@@ -150,8 +151,9 @@ def convolve(input, kernel, *, bias=None, stride=1, padding=0, flip: bool = Fals
         givens.append(Given(sp.Symbol("b"), tuple(b), "bias, one per output channel"))
     givens += [Given(sp.Symbol("s"), (sh, sw), "stride: rows, columns"),
                Given(sp.Symbol("p"), (ph, pw), "zero padding: rows, columns")]
-    return Result(kind="conv", title=title, givens=givens, steps=steps, answer=python_ints(answer), sources=sources,
-                  notes=notes, intro=words(
+    answer = python_ints(answer)
+    return Result(kind="conv", title=title, givens=givens, steps=steps, answer=answer, sources=sources,
+                  checker=conv_checker(problem, answer), notes=notes, intro=words(
                       "Deep-learning libraries call this operation convolution, but they compute a "
                       "cross-correlation: the kernel slides over the input unflipped. " +
                       ("Here the kernel is first rotated by 180 degrees, which gives the mathematical "

@@ -15,14 +15,24 @@ from ..markup import Tex
 from ..result import Chain, InlineMath, Section, Step, checked, words
 from ._notation import boxed_grid_tex, matrix, symbol_matrix
 
-__all__ = ["relu_steps", "maxpool_steps", "softmax_steps", "adam_steps"]
+__all__ = ["relu_steps", "maxpool_steps", "softmax_steps", "adam_steps", "RELU_Z", "RELU_G", "MAXPOOL_INPUT",
+           "MAXPOOL_GRAD", "SOFTMAX_LABEL", "ADAM"]
+
+#: the worked examples' numbers (also used by the check of an answer, :mod:`._check`)
+RELU_Z, RELU_G = (-2, 0, 3), (5, 6, 7)
+MAXPOOL_INPUT = ((1, 3, 2, 2), (4, 2, 0, 1), (5, 5, 1, 0), (0, 1, 2, 3))
+MAXPOOL_GRAD = ((1, 2), (3, 4))
+SOFTMAX_LABEL = 0
+_B1, _B2 = sp.Rational(9, 10), sp.Rational(999, 1000)
+ADAM = {"theta0": sp.Integer(1), "g": sp.Rational(1, 2), "lr": sp.Rational(1, 1000), "b1": _B1, "b2": _B2,
+        "eps": sp.Rational(1, 10 ** 8), "m1": (1 - _B1) * sp.Rational(1, 2), "v1": (1 - _B2) * sp.Rational(1, 4)}
 
 
 def relu_steps(answer, sources) -> list:
     from ...numerics.convolution import relu_backward
     z = sp.Symbol("z", real=True)
-    zs = [sp.Integer(-2), sp.Integer(0), sp.Integer(3)]
-    gs = [sp.Integer(5), sp.Integer(6), sp.Integer(7)]
+    zs = [sp.Integer(v) for v in RELU_Z]
+    gs = [sp.Integer(v) for v in RELU_G]
     derivative = sp.Heaviside(z, 0)  # the derivative at 0 taken as 0
     grads = [g * derivative.subs(z, v) for v, g in zip(zs, gs)]
     numeric = relu_backward(np.array([float(v) for v in zs]), np.array([float(g) for g in gs]))
@@ -53,8 +63,8 @@ def relu_steps(answer, sources) -> list:
 
 def maxpool_steps(answer, sources) -> list:
     from ...numerics.convolution import maxpool2d, maxpool2d_backward
-    Xv = [[1, 3, 2, 2], [4, 2, 0, 1], [5, 5, 1, 0], [0, 1, 2, 3]]
-    Gv = [[1, 2], [3, 4]]
+    Xv = [list(row) for row in MAXPOOL_INPUT]
+    Gv = [list(row) for row in MAXPOOL_GRAD]
     X = np.array([[sp.Integer(v) for v in row] for row in Xv], dtype=object)
     Y = np.empty((2, 2), dtype=object)
     dX = np.full((4, 4), sp.Integer(0), dtype=object)
@@ -121,7 +131,7 @@ def softmax_steps(answer, sources) -> list:
         for k in range(K):
             ok_rule &= sp.simplify(sp.diff(L, z[k]) - (p[k] - (1 if k == y else 0))) == 0
     zv = [sp.log(3), sp.log(2), sp.Integer(0)]
-    label = 0
+    label = SOFTMAX_LABEL
     pv = [sp.nsimplify(sp.simplify(pk.subs(dict(zip(z, zv))))) for pk in p]
     loss = sp.simplify(-sp.log(pv[label]))
     grad = [pv[k] - (1 if k == label else 0) for k in range(K)]
@@ -176,8 +186,8 @@ def softmax_steps(answer, sources) -> list:
 
 def adam_steps(answer, sources) -> list:
     from ...numerics.convolution import Adam
-    theta0, g = sp.Integer(1), sp.Rational(1, 2)
-    lr, b1, b2, eps = sp.Rational(1, 1000), sp.Rational(9, 10), sp.Rational(999, 1000), sp.Rational(1, 10 ** 8)
+    theta0, g = ADAM["theta0"], ADAM["g"]
+    lr, b1, b2, eps = ADAM["lr"], ADAM["b1"], ADAM["b2"], ADAM["eps"]
     m1 = (1 - b1) * g
     v1 = (1 - b2) * g ** 2
     mhat = m1 / (1 - b1)

@@ -34,7 +34,7 @@ from numbers import Integral
 import sympy as sp
 
 from .markup import Tex
-from .result import (Chain, Checker, Display, Given, InlineMath, Result, Section, Step, Table, Unordered,
+from .result import (Chain, Checker, Display, Given, InlineMath, Result, Section, Step, Table,
                                 checked, words)
 from ..numerics import prefixspan as engine
 from ..numerics.seqdb import (SequenceDatabase, format_sequence, from_sequences, parse_sequence,
@@ -245,6 +245,9 @@ class _Worked:
             extensions_answer += e
         for k, e in enumerate(extensions_answer):
             self.sources[f"extensions[{k}]"] = e.pop("_label")
+            # a support, or a missing entry, is decided by the count of its kind (two sources for an element)
+            self.sources[f"extensions[{k}].support"] = self.sources[f"extensions[{k}]"].replace(
+                "frequent_ext_", "iext_" if e["kind"] == "into_last_itemset" else "sext_")
         answer = {
             "min_support": self.minsup,
             "frequent_1": [{"pattern": self.fmt(((x,),)), "support": len(self.item_sids[x])}
@@ -255,8 +258,11 @@ class _Worked:
         if self.all_patterns:
             answer["patterns"] = self._steps_tree()
         self.sources.update({"min_support": "min_support", "frequent_1": "frequent_1"})
+        if self.item_sids:  # a support, and whether an item is frequent, are decided in the counts table
+            self.sources["frequent_1"] = "counts"
         if self.all_patterns:
             self.sources["patterns"] = "closed" if self.closed else "patterns"
+        self.answer = answer
         givens = [Given("sequences", self.n), Given("min_support", self.minsup),
                   Given("prefix", ", ".join(self.fmt(p) for p in self.prefixes) if self.prefixes else "none"),
                   Given("projection", self.projection)]
@@ -276,14 +282,9 @@ class _Worked:
             checker=self.checker())
 
     def checker(self) -> Checker:
-        """Patterns matched by content in any order, written in any order inside an itemset."""
-        canonical = self.canonical
-        return Checker(
-            unordered={"frequent_1": Unordered(_field("pattern", self), what="pattern"),
-                       "projected": Unordered(_field("prefix", self), what="projected database"),
-                       "extensions": Unordered(_field("pattern", self), what="extension"),
-                       "patterns": Unordered(_field("pattern", self), what="pattern")},
-            normalize=lambda given: _canonical_answer(given, canonical))
+        """Entries matched by content in any order, diagnosed (:mod:`.prefixspan_check`)."""
+        from .prefixspan_check import prefixspan_checker
+        return prefixspan_checker(self)
 
     def _step_database(self) -> None:
         self.steps.append(Section("Step 1: frequent 1-sequences", words(
@@ -669,47 +670,6 @@ def _as_fraction(value) -> Fraction | None:
         return Fraction(Decimal(text)) if "/" not in text else Fraction(text)
     except (InvalidOperation, ValueError, ZeroDivisionError):
         return None
-
-
-# ================================================================== checking
-def _field(name: str, worked: _Worked):
-    """The identity of an answer entry: its pattern (or prefix) in canonical notation."""
-    def key(entry):
-        return worked.canonical(entry[name])
-    return key
-
-
-def _canonical_answer(given: dict, canonical) -> dict:
-    def fix(text, partial=False):
-        if not isinstance(text, str):
-            return text
-        try:
-            return canonical(text, partial)
-        except (ValueError, TypeError):
-            return text
-
-    def entries(value, fields):
-        if not isinstance(value, list):
-            return value
-        out = []
-        for e in value:
-            if isinstance(e, dict):
-                e = dict(e)
-                for f in fields:
-                    if f in e:
-                        e[f] = fix(e[f])
-                if isinstance(e.get("sequences"), list):
-                    e["sequences"] = [fix(s, True) for s in e["sequences"]]
-            out.append(e)
-        return out
-
-    out = dict(given)
-    for key in ("frequent_1", "extensions", "patterns"):
-        if key in out:
-            out[key] = entries(out[key], ("pattern", "prefix"))
-    if "projected" in out:
-        out["projected"] = entries(out["projected"], ("prefix",))
-    return out
 
 
 # ====================================================================== demo

@@ -164,7 +164,10 @@ def _summary(findings: Findings, roots, follows, marks, ecf) -> str:
     score = f"Marks: {marks['awarded']} of {marks['possible']}."
     if not roots and not follows:
         return f"All {findings.n_compared} given value(s) agree with the worked result. {score}"
-    text = f"{len(roots)} root cause{'s' if len(roots) != 1 else ''} among {findings.n_compared} compared value(s)"
+    compared = {part.location for part in findings.parts}
+    other = sum(d.location not in compared for d in findings.found)
+    text = (f"{len(roots)} root cause{'s' if len(roots) != 1 else ''} ({findings.n_compared} value(s) compared"
+            + (f", {other} entr{'y' if other == 1 else 'ies'} missing or not expected)" if other else ")"))
     if follows:
         text += (f"; {len(follows)} more value(s) follow correctly from {'them' if len(roots) != 1 else 'it'}"
                  + (" (errors carried forward: no marks lost)" if ecf else " (marked wrong: --no-ecf)"))

@@ -529,7 +529,7 @@ def show_expected(value, given=None) -> str:
         digits = max(significant_digits(str(given).strip()), 3) if decimal_given else 6
         shown = f"{f:.{digits}g}"
         return f"{shown} (= {s})" if len(s) <= SHORT_EXACT and s != shown else shown
-    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return value if isinstance(value, str) else entry_text(value)
 
 
 def _is_decimal_text(text: str) -> bool:

@@ -42,7 +42,7 @@ TOPICS: tuple[Topic, ...] = (
           command_names=("gmm estep", "gmm mstep", "gmm derive", "gmm fit", "gmm select"),
           worked="gmm", checker="gmm._derive", benchmarks=("gmm", "derive")),
     Topic("prefixspan", "PrefixSpan: sequential patterns", commands="commands.prefixspan",
-          command_names=("prefixspan",), worked="prefixspan", checker="prefixspan_check",
+          command_names=("prefixspan",), worked="prefixspan", checker="prefixspan._check",
           benchmarks=("prefixspan",)),
     Topic("apriori", "Apriori and association rules", commands="commands.apriori",
           command_names=("apriori",), worked="apriori", checker="apriori", benchmarks=("apriori",)),

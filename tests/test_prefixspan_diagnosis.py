@@ -1,7 +1,7 @@
 """PrefixSpan check reports: root causes, errors carried forward, the misconception catalogue, marks.
 
 Every wrong rule is applied here by an implementation of its own (a student's working, written
-independently of the diagnosis in derivations/prefixspan_check.py) to generated databases; the
+independently of the diagnosis in derivations/prefixspan/_diagnose.py) to generated databases; the
 report must name the misconception on the right roots and carry the rest forward.
 """
 import json
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from workedout.derivations.prefixspan import PAPER_DB, prefixspan
-from workedout.derivations.prefixspan_check import CATALOGUE
+from workedout.derivations.prefixspan._check import CATALOGUE
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.filter_too_much,
                                                                            HealthCheck.too_slow])

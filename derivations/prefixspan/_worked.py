@@ -26,22 +26,21 @@ is checked against the independent engine :mod:`numerics.prefixspan`
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Integral
 
 import sympy as sp
 
-from .markup import Tex
-from .result import (Chain, Checker, Display, Given, InlineMath, Result, Section, Step, Table,
-                                checked, words)
-from ..numerics import prefixspan as engine
-from ..numerics.seqdb import (SequenceDatabase, format_sequence, from_sequences, parse_sequence,
+from ..markup import Tex
+from ..result import Chain, Checker, Display, Given, InlineMath, Result, Section, Step, Table, checked, words
+from ...numerics import prefixspan as engine
+from ...numerics.seqdb import (SequenceDatabase, format_sequence, from_sequences, parse_sequence,
                             read_sequence_db, sort_items)
-from ..numerics.thresholds import resolve_min_support
+from ...numerics.thresholds import resolve_min_support
+from ._rules import PROJECTIONS, Projected, count_extensions, extend, is_prefix, project
 
-__all__ = ["prefixspan", "PAPER_DB", "demo_examples"]
+__all__ = ["prefixspan", "PAPER_DB"]
 
 #: The example database of the PrefixSpan paper (Pei, Han et al., ICDE 2001, Table 1), with its SIDs.
 PAPER_DB = """\
@@ -51,26 +50,12 @@ PAPER_DB = """\
 40 <eg(af)cbc>
 """
 
-PROJECTIONS = ("strict", "paper")
 _EMPTY = InlineMath(Tex(r"\emptyset"), "(none)")
 _MAX_ROWS = 200         # rows of one table shown (the JSON always has everything)
 _TREE_ROWS = 34         # mining-tree rows per table (a LaTeX tabular does not break across pages)
 _MAX_TREE = 150         # mining-tree nodes shown
 _PATTERN_ROWS = 25      # rows of the pattern tables (three pattern/support pairs per row)
 _MAX_PATTERNS = 900     # patterns shown
-
-
-@dataclass(frozen=True)
-class _Projected:
-    """One sequence of a projected database: the rest of the matched itemset, then later itemsets."""
-
-    index: int
-    partial: tuple
-    rest: tuple
-
-    @property
-    def empty(self) -> bool:
-        return not self.partial and not self.rest
 
 
 # ======================================================================= API
@@ -168,7 +153,7 @@ class _Worked:
     def fmt(self, seq, partial: bool = False) -> str:
         return format_sequence(seq, dialect=self.dialect, partial=partial)
 
-    def fmt_projected(self, pr: _Projected) -> str:
+    def fmt_projected(self, pr: Projected) -> str:
         return self.fmt(((pr.partial,) if pr.partial else ()) + pr.rest, partial=bool(pr.partial))
 
     def canonical(self, text: str, partial: bool = False) -> str:
@@ -221,17 +206,17 @@ class _Worked:
 
     # --- projections, the textbook way ----------------------------------------
     def project(self, prefix) -> list:
-        """For each sequence: None (no occurrence) or its _Projected (maybe empty), strict form."""
-        return [_project(seq, prefix, k) for k, seq in enumerate(self.db)]
+        """For each sequence: None (no occurrence) or its Projected (maybe empty), strict form."""
+        return [project(seq, prefix, k) for k, seq in enumerate(self.db)]
 
-    def shown(self, pr: _Projected | None) -> _Projected | None:
+    def shown(self, pr: Projected | None) -> Projected | None:
         """The projection in the chosen form (paper: infrequent items dropped)."""
         if pr is None or self.projection == "strict":
             return pr
         keep = self.frequent_set
         partial = tuple(x for x in pr.partial if x in keep)
         rest = tuple(t for t in (tuple(x for x in a if x in keep) for a in pr.rest) if t)
-        return _Projected(pr.index, partial, rest)
+        return Projected(pr.index, partial, rest)
 
     # --- the result -----------------------------------------------------------
     def result(self) -> Result:
@@ -282,8 +267,8 @@ class _Worked:
             checker=self.checker())
 
     def checker(self) -> Checker:
-        """Entries matched by content in any order, diagnosed (:mod:`.prefixspan_check`)."""
-        from .prefixspan_check import prefixspan_checker
+        """Entries matched by content in any order, diagnosed (:mod:`._check`)."""
+        from ._check import prefixspan_checker
         return prefixspan_checker(self)
 
     def _step_database(self) -> None:
@@ -407,7 +392,7 @@ class _Worked:
         last = prefix[-1]
         last_text = self.fmt((last,))[1:-1]
         length = sum(len(a) for a in prefix) + 1
-        i_counts, s_counts = _count_extensions(projected, last)
+        i_counts, s_counts = count_extensions(projected, last)
         self.steps.append(Section(f"Step 3: extensions of {p}", words(
             f"Two ways to grow {p} by one item, counted in the {p}-projected database, each item once per "
             "sequence.")))
@@ -441,7 +426,7 @@ class _Worked:
         frequent += [(prefix[:-1] + (tuple(sort_items(last + (y,))),), len(f), "into_last_itemset")
                      for y, f in i_counts.items() if len(f) >= self.minsup]
         mined = engine.prefixspan(self.db, self.minsup, max_length=length) if self.n else []
-        expected = {pt: s for pt, s in mined if sum(len(a) for a in pt) == length and _is_prefix(prefix, pt)}
+        expected = {pt: s for pt, s in mined if sum(len(a) for a in pt) == length and is_prefix(prefix, pt)}
         ok = expected == {pt: s for pt, s, _ in frequent}
         self._pattern_steps([(pt, s) for pt, s, _ in frequent], f"frequent_ext_{i}",
                             f"the frequent {length}-sequences with prefix {p}: the extensions with support at "
@@ -472,9 +457,9 @@ class _Worked:
     def _steps_tree(self) -> list:
         limit = None if self.max_length is None else self.max_length + (1 if self.closed else 0)
         nodes = []  # (pattern, support, shown projection, frequent extensions)
-        root = [_Projected(k, (), seq) for k, seq in enumerate(self.db)]
+        root = [Projected(k, (), seq) for k, seq in enumerate(self.db)]
         for x in self.frequent:
-            self._grow(((x,),), len(self.item_sids[x]), [pr for pr in _extend(root, (), x, "s") if not pr.empty],
+            self._grow(((x,),), len(self.item_sids[x]), [pr for pr in extend(root, (), x, "s") if not pr.empty],
                        nodes, limit)
         everything = [(pt, s) for pt, s, _, _ in nodes]
         mined = engine.prefixspan(self.db, self.minsup, max_length=limit) if self.n else []
@@ -536,7 +521,7 @@ class _Worked:
 
     def _grow(self, pattern, support, projected, nodes, limit) -> None:
         last = pattern[-1]
-        i_counts, s_counts = _count_extensions([pr for pr in projected if not pr.empty], last)
+        i_counts, s_counts = count_extensions([pr for pr in projected if not pr.empty], last)
         extensions = [(pattern + ((y,),), len(f), y, "s") for y, f in s_counts.items() if len(f) >= self.minsup]
         extensions += [(pattern[:-1] + (tuple(sort_items(last + (y,))),), len(f), y, "i")
                        for y, f in i_counts.items() if len(f) >= self.minsup]
@@ -544,7 +529,7 @@ class _Worked:
             extensions = []
         nodes.append((pattern, support, [self.shown(pr) for pr in projected], [(e, s) for e, s, _, _ in extensions]))
         for child, s, y, kind in extensions:
-            self._grow(child, s, [pr for pr in _extend(projected, last, y, kind) if not pr.empty], nodes, limit)
+            self._grow(child, s, [pr for pr in extend(projected, last, y, kind) if not pr.empty], nodes, limit)
 
     def _pattern_steps(self, patterns, label, why, how, ok, none="; there are none") -> None:
         """A list of (pattern, support) as tables of three pattern/support pairs per row, read down."""
@@ -577,77 +562,6 @@ class _Worked:
 
 
 # ====================================================== the textbook helpers
-def _is_prefix(prefix, pattern) -> bool:
-    """Whether ``pattern`` grows ``prefix`` by one item (as new itemset or into its last one)."""
-    if len(pattern) == len(prefix) + 1:
-        return pattern[:len(prefix)] == prefix
-    last = prefix[-1]
-    return (len(pattern) == len(prefix) and pattern[:-1] == prefix[:-1]
-            and pattern[-1][:len(last)] == last)  # the new item sorts after the last itemset's
-
-
-def _project(seq, prefix, index: int) -> _Projected | None:
-    """The suffix after the first occurrence of ``prefix``, or None when it does not occur."""
-    j = 0
-    for k, a in enumerate(prefix):
-        while j < len(seq) and not set(a) <= set(seq[j]):
-            j += 1
-        if j == len(seq):
-            return None
-        if k < len(prefix) - 1:
-            j += 1
-    matched = seq[j]
-    after = matched[matched.index(prefix[-1][-1]) + 1:]
-    return _Projected(index, tuple(after), tuple(seq[j + 1:]))
-
-
-def _count_extensions(projected: list, last: tuple) -> tuple[dict, dict]:
-    """Candidates in a projected database: {item: [(sequence index, source)]} for each way.
-
-    i-extensions (into the last itemset): source None for the underscore
-    itemset, else the later itemset that holds ``last`` and the item.
-    s-extensions (new itemset): items of the itemsets after the underscore one.
-    """
-    i_found: dict = {}
-    s_found: dict = {}
-    for pr in projected:
-        seen_i: dict = {}
-        for y in pr.partial:
-            seen_i.setdefault(y, None)
-        if last:
-            for a in pr.rest:
-                if set(last) <= set(a):
-                    for y in a[a.index(last[-1]) + 1:]:
-                        seen_i.setdefault(y, a)
-        for y, src in seen_i.items():
-            i_found.setdefault(y, []).append((pr.index, src))
-        for y in {x for a in pr.rest for x in a}:
-            s_found.setdefault(y, []).append(pr.index)
-    order = lambda d: {y: d[y] for y in sort_items(d)}  # noqa: E731
-    return order(i_found), {y: sorted(v) for y, v in order(s_found).items()}
-
-
-def _extend(projected: list, last: tuple, y, kind: str) -> list:
-    """Project a projected database further on one more item (the textbook recursion)."""
-    out = []
-    for pr in projected:
-        if kind == "s":
-            for k, a in enumerate(pr.rest):
-                if y in a:
-                    out.append(_Projected(pr.index, a[a.index(y) + 1:], pr.rest[k + 1:]))
-                    break
-            continue
-        if y in pr.partial:
-            out.append(_Projected(pr.index, pr.partial[pr.partial.index(y) + 1:], pr.rest))
-            continue
-        need = set(last) | {y}
-        for k, a in enumerate(pr.rest):
-            if need <= set(a):
-                out.append(_Projected(pr.index, a[a.index(y) + 1:], pr.rest[k + 1:]))
-                break
-    return out
-
-
 def _shown(rows, notes, what):
     """The rows a table shows: at most :data:`_MAX_ROWS` (the LaTeX printer splits them across pages);
     past that, a note says the JSON has everything."""
@@ -672,8 +586,3 @@ def _as_fraction(value) -> Fraction | None:
         return None
 
 
-# ====================================================================== demo
-def demo_examples() -> list:
-    """The PrefixSpan paper's example for ``workedout demo``."""
-    from .demo import Example
-    return [Example("prefixspan-paper", lambda: prefixspan(PAPER_DB, 2, all_patterns=True, projection="paper"))]

@@ -82,8 +82,9 @@ def worked_result(p: AlignmentProblem, paths: OptimalPaths) -> Result:
     steps += [Section("The edit graph: a longest path"), *edit_graph_steps(p, table)]
     steps += [Section("Score, count and tracebacks"), *traceback_steps(p, paths, listed)]
     sources.update({"score": "score", "n_optimal": "count", "alignments": "alignments"})
-    answer = {"score": to_sympy(table.score), "n_optimal": paths.n_optimal, "alignments": listed,
-              "table": table_answer(p, table)}
+    # in the order the worked solution computes them (a check report lists root causes in this order)
+    answer = {"table": table_answer(p, table), "score": to_sympy(table.score), "n_optimal": paths.n_optimal,
+              "alignments": listed}
     notes = []
     if paths.n_optimal > len(listed):
         notes.append(f"{paths.n_optimal} co-optimal alignments; the first {len(listed)} are listed "

@@ -23,7 +23,15 @@ alignments only).
 --check FILE takes a student's answer: JSON with any of the JSON keys
 (score, n_optimal, alignments, table; also traceback, or seq1_aligned and
 seq2_aligned), a bare JSON grid, or the DP table as CSV (a header row and a
-first column of letters may be present)."""
+first column of letters may be present). A semi-global (fitting, overlap)
+or local alignment may be given as its trimmed rows; with affine gaps the
+table as M, X and Y or as one grid (the best state of each cell). The
+report recomputes each wrong cell from the student's own neighbouring
+cells, and the score and the tracebacks from the student's table: the root
+causes come first, with the misconception they show (gap-sign,
+local-no-floor, boundary-zero, linear-for-affine, match-mismatch-swapped,
+max-vs-min); what follows from them costs no marks (--no-ecf: it does).
+Marks: each cell 1, the score 2, the count 1, each alignment 2."""
 
 _FREE = ("seq1_start", "seq1_end", "seq2_start", "seq2_end")
 

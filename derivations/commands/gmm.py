@@ -46,6 +46,9 @@ def register(sub) -> None:
                    help="the responsibilities, one row per point, one column per component; rows sum to 1")
     p.add_argument("--covariance", choices=COVARIANCE_TYPES, default="full",
                    help="covariance type (default: full)")
+    p.add_argument("--previous-means", metavar="MEANS",
+                   help="the means before this M-step, e.g. '[[0, 0], [4, 4]]' or a CSV file (one row per "
+                        "component): --check then recognises a covariance centred at the previous mean")
     add_output_options(p)
     p.set_defaults(run=_mstep)
 
@@ -102,7 +105,7 @@ def _estep(args) -> int:
 
 def _mstep(args) -> int:
     from ..gmm import mstep
-    return emit(mstep(args.data, args.resp, args.covariance), args)
+    return emit(mstep(args.data, args.resp, args.covariance, previous_means=args.previous_means), args)
 
 
 def _derive(args) -> int:

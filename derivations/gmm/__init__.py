@@ -21,7 +21,8 @@ Public API (the maths is in each docstring):
 """
 from ...numerics.gmm import COVARIANCE_TYPES
 from ._derive import derive
-from ._estep import estep, gaussian_pdf, gaussian_pdf_nd
+from ._density import gaussian_pdf, gaussian_pdf_nd
+from ._estep import estep
 from ._fit import fit, plot_fit, plot_select, read_init, select
 from ._mstep import mstep
 from ._syntax import CANONICAL, Instance, UpdateError, evaluate_update, parse_update

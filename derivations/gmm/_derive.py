@@ -38,6 +38,7 @@ import json
 
 from ...numerics.gmm import COVARIANCE_TYPES
 from ..result import Checker, Result, Section, Step, words
+from ._check import derive_subject
 from ._derive_diag_spherical import cov_diag, cov_spherical
 from ._derive_full_tied import cov_full, cov_tied
 from ._derive_means_weights import means, weights
@@ -68,7 +69,8 @@ def _update_checker(types: tuple) -> Checker:
             return "expected the update as a string in the answer syntax, e.g. " + json.dumps(CANONICAL["means"])
         return compare_update(key, given)
     return Checker(scalars={name: rule for name in ("responsibilities", "means", "weights", "covariances",
-                                                    "covariances.*")})
+                                                    "covariances.*")},
+                   subject=derive_subject)
 
 
 # ------------------------------------------------------------------ derive

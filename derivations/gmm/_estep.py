@@ -24,15 +24,12 @@ from ...numerics.gmm import COVARIANCE_TYPES
 from ..exact import parse_number, significant, to_float
 from ..markup import Tex
 from ..result import Chain, Display, Given, InlineMath, Result, Step, checked, words
+from ._check import estep_checker, estep_problem_1d, estep_problem_nd
+from ._density import gaussian_pdf, gaussian_pdf_nd
 
 __all__ = ["estep", "gaussian_pdf", "gaussian_pdf_nd"]
 
 x_, mu_, sigma_ = sp.Symbol("x", real=True), sp.Symbol("mu", real=True), sp.Symbol("sigma", positive=True)
-
-
-def gaussian_pdf(x, mu, sigma) -> sp.Expr:
-    r"""The 1-D normal density :math:`\frac{1}{\sigma\sqrt{2\pi}} e^{-(x-\mu)^2 / (2\sigma^2)}`."""
-    return sp.exp(-(x - mu) ** 2 / (2 * sigma ** 2)) / (sigma * sp.sqrt(2 * sp.pi))
 
 
 def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
@@ -65,8 +62,11 @@ def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
     Result
         Steps: Bayes' rule, each density, each numerator, the evidence, each
         responsibility (exact and to 6 significant digits), their sum. Answer
-        keys: ``responsibilities`` (K), ``densities`` (K), ``weighted_densities``
-        (K), ``evidence``.
+        keys, in the order they are computed: ``densities`` (K),
+        ``weighted_densities`` (K), ``evidence``, ``responsibilities`` (K).
+        Its ``check`` diagnoses a student's answer (:mod:`._check`): what
+        follows from an earlier wrong value, and the misconceptions of
+        :data:`~._check.ESTEP_CATALOGUE`.
     """
     if covariances is not None:
         if sds is not None:
@@ -164,13 +164,14 @@ def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
         title=f"E-step of a {K}-component 1-D Gaussian mixture by Bayes' rule",
         givens=givens,
         steps=steps,
-        answer={"responsibilities": resp, "densities": dens, "weighted_densities": num,
-                "evidence": evidence},
+        answer={"densities": dens, "weighted_densities": num, "evidence": evidence,
+                "responsibilities": resp},
         sources={"responsibilities": "gamma_1",
                  **{f"responsibilities[{k}]": f"gamma_{k + 1}" for k in range(K)},
                  "densities": "pdf", "weighted_densities": "numerator_1",
                  **{f"weighted_densities[{k}]": f"numerator_{k + 1}" for k in range(K)},
                  "evidence": "evidence"},
+        checker=estep_checker(estep_problem_1d(x, weights, means, sds)),
     )
 
 
@@ -224,13 +225,6 @@ def _numeric_responsibilities(x, weights, means, sds) -> np.ndarray:
 
 
 # ====================================================================== d-dim
-def gaussian_pdf_nd(x: sp.Matrix, mu: sp.Matrix, cov: sp.Matrix) -> sp.Expr:
-    r"""The d-dimensional normal density :math:`(2\pi)^{-d/2}|\Sigma|^{-1/2} e^{-(x-\mu)^\top\Sigma^{-1}(x-\mu)/2}`."""
-    dev = x - mu
-    q = (dev.T * cov.inv() * dev)[0]
-    return sp.exp(-q / 2) / sp.sqrt((2 * sp.pi) ** cov.rows * cov.det())
-
-
 def _array(value, what: str, depth: int) -> list:
     from ..exact import parse_number_array
     if isinstance(value, str):
@@ -397,7 +391,8 @@ def _estep_nd(x, weights, means, covariances, covariance_type) -> Result:
         kind="gmm.estep",
         title=f"E-step of a {K}-component Gaussian mixture in {d} dimensions by Bayes' rule",
         givens=givens, steps=steps,
-        answer={"responsibilities": resp, "densities": dens, "weighted_densities": num, "evidence": evidence},
+        answer={"densities": dens, "weighted_densities": num, "evidence": evidence, "responsibilities": resp},
         sources={"responsibilities": "gamma_1", **{f"responsibilities[{k}]": f"gamma_{k + 1}" for k in range(K)},
                  "densities": "pdf", "weighted_densities": "numerator_1",
-                 **{f"weighted_densities[{k}]": f"numerator_{k + 1}" for k in range(K)}, "evidence": "evidence"})
+                 **{f"weighted_densities[{k}]": f"numerator_{k + 1}" for k in range(K)}, "evidence": "evidence"},
+        checker=estep_checker(estep_problem_nd(X, weights, M, covs)))

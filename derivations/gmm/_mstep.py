@@ -27,6 +27,7 @@ import sympy as sp
 from ...numerics.gmm import COVARIANCE_TYPES
 from ..exact import parse_number, significant, to_float
 from ..result import Chain, Given, Prose, Result, Section, Step, Table, checked, words
+from ._check import MStepProblem, mstep_checker
 from ._notation import tex
 from ._syntax import CANONICAL, Instance, evaluate_update
 
@@ -35,7 +36,7 @@ MAX_TABLE_ROWS = 12   # per-point tables are shown up to this many points
 ROW_SUM_TOLERANCE = sp.Rational(1, 10 ** 9)
 
 
-def mstep(data, resp, covariance: str = "full") -> Result:
+def mstep(data, resp, covariance: str = "full", previous_means=None) -> Result:
     r"""Work one M-step of a Gaussian mixture on numbers, exactly.
 
     Parameters
@@ -48,6 +49,11 @@ def mstep(data, resp, covariance: str = "full") -> Result:
         The responsibilities :math:`\gamma_{ik}`: non-negative, each row
         summing to 1 (exactly, or within 1e-9 for rounded decimals).
     covariance : {'full', 'tied', 'diag', 'spherical'}
+    previous_means : array-like of shape (n_components, n_features), or str, optional
+        The means before this M-step (rows of numbers, a CSV file, or a
+        string such as ``"[[0, 0], [1, 1]]"``). Not used by the update; its
+        ``check`` uses them to recognise a covariance centred at the previous
+        mean (``old-mean``) for every covariance type.
 
     Returns
     -------
@@ -55,7 +61,10 @@ def mstep(data, resp, covariance: str = "full") -> Result:
         Answer keys: ``nk`` (K), ``weights`` (K), ``means`` (K x d),
         ``covariances`` in scikit-learn's shape for the type: full (K, d, d),
         tied (d, d), diag (K, d), spherical (K,). Exact values are SymPy
-        rationals (JSON: floats, and strings under ``exact``).
+        rationals (JSON: floats, and strings under ``exact``). Its ``check``
+        diagnoses a student's answer (:mod:`._check`): what follows from an
+        earlier wrong value, and the misconceptions of
+        :data:`~._check.MSTEP_CATALOGUE`.
 
     Raises
     ------
@@ -80,7 +89,23 @@ def mstep(data, resp, covariance: str = "full") -> Result:
             raise ValueError(f"resp: component {q + 1} has N_{q + 1} = 0: no point has any responsibility for it, "
                              "so its mean and covariance would be 0/0 and the M-step is undefined; drop the "
                              "component or re-initialise it")
-    return _WorkedMStep(X, R, covariance, notes).result()
+    previous = None
+    if previous_means is not None:
+        previous = _previous_means(previous_means, K, len(X[0]))
+    return _WorkedMStep(X, R, covariance, notes, previous).result()
+
+
+def _previous_means(value, K: int, d: int) -> list[list[sp.Rational]]:
+    """The means before the M-step: K rows of d exact numbers."""
+    if isinstance(value, str) and value.strip().startswith("["):
+        from ..exact import parse_number_array
+        rows = parse_number_array(value, what="previous_means", depth=2)
+    else:
+        rows = read_matrix_exact(value, "previous_means")
+    if len(rows) != K or any(len(r) != d for r in rows):
+        raise ValueError(f"previous_means: expected {K} means of {d} coordinates (one per component, as long as a "
+                         f"point), got {len(rows)} of {len(rows[0]) if rows else 0}")
+    return rows
 
 
 def read_matrix_exact(source, what: str) -> list[list[sp.Rational]]:
@@ -231,7 +256,8 @@ def _chain(lhs, links: list, value, why, label, check):
 class _WorkedMStep:
     """One M-step worked by hand on exact data and responsibilities: the steps, and the values they reach."""
 
-    def __init__(self, X, R, covariance, notes):
+    def __init__(self, X, R, covariance, notes, previous=None):
+        self.previous = previous
         self.X = [_vec(row) for row in X]
         self.R = sp.Matrix(R)
         self.type = covariance
@@ -284,12 +310,19 @@ class _WorkedMStep:
                    **({f"covariances[{q}]": f"cov_{q + 1}" for q in range(K)} if self.type != "tied" else {})}
         givens = [Given("n", n, "points"), Given("d", d, "dimensions"), Given("K", K, "components"),
                   Given("covariance type", self.type)]
+        if self.previous is not None:
+            givens += [Given(tex(r"\boldsymbol{\mu}_{%d}^{\text{old}}" % (q + 1)), tuple(self.previous[q]),
+                             "the mean before this M-step") for q in range(K)]
+        problem = MStepProblem(self.X, self.R, self.type, list(self.nk), self.N, list(self.mu),
+                               [_vec(m) for m in self.previous] if self.previous is not None else None,
+                               {s.label for s in self.steps if getattr(s, "label", None)})
         return Result(kind="gmm.mstep",
                       title=f"M-step of a {K}-component Gaussian mixture ({self.type} covariances), worked exactly",
                       givens=givens, steps=self.steps, answer=answer, sources=sources, notes=self.notes,
                       intro=words("The updates derived by workedout gmm derive, evaluated on the data and "
                                   "responsibilities below: first the effective numbers of points, then the "
-                                  "weights, the means and the covariances (which use the new means)."))
+                                  "weights, the means and the covariances (which use the new means)."),
+                      checker=mstep_checker(problem))
 
     def effective_numbers(self):
         self.steps.append(Section("Effective numbers of points", words(tex(r"N_k = \sum_{i=1}^{n} \gamma_{ik}"))))

@@ -80,6 +80,11 @@ class TransactionDatabase:
     notes : tuple of str
         What reading changed or decided (repeated items counted once, empty
         transactions).
+    multiplicities : tuple of dict, optional
+        Per transaction, the items that were written more than once and how
+        often (``{item: count}``, empty for most); None when nothing repeats.
+        Support counts each transaction once; this keeps what was typed, so a
+        checker can recognise a student who counted repeats.
     """
 
     transactions: tuple
@@ -87,6 +92,7 @@ class TransactionDatabase:
     format: str = "python"
     source: str = "DB"
     notes: tuple = field(default_factory=tuple)
+    multiplicities: tuple | None = None
 
     @property
     def n_transactions(self) -> int:
@@ -390,8 +396,10 @@ def _build(rows: list[list], where: list[str], form: str, source: str) -> Transa
         raise ValueError(f"{source}: items must be of one orderable type (their natural order sorts itemsets); "
                          f"got {', '.join(kinds)}") from None
     repeated = 0
+    multiplicities = []
     for row, here in zip(rows, where):
         t = tuple(sorted(set(row)))
+        multiplicities.append({x: row.count(x) for x in t if row.count(x) > 1} if len(t) < len(row) else {})
         if len(t) < len(row):
             repeated += 1
             if repeated <= _MAX_NOTES:
@@ -406,7 +414,8 @@ def _build(rows: list[list], where: list[str], form: str, source: str) -> Transa
         shown = ", ".join(empty[:_MAX_NOTES]) + (", ..." if len(empty) > _MAX_NOTES else "")
         notes.append(f"{len(empty)} empty transaction{'s' if len(empty) != 1 else ''} ({shown}): "
                      "counted in N")
-    return TransactionDatabase(tuple(transactions), items, form, source, tuple(notes))
+    return TransactionDatabase(tuple(transactions), items, form, source, tuple(notes),
+                               tuple(multiplicities) if repeated else None)
 
 
 def _check_name(name: str, where: str) -> None:

@@ -101,11 +101,11 @@ def test_check_accepts_any_order_and_reports_each_discrepancy():
     wrong = {"levels": [{"k": 2, "frequent": [{"itemset": ["I1", "I2"], "support": 5},
                                               {"itemset": ["I1", "I4"], "support": 1}]}]}
     found = {(d.location, d.reason) for d in r.check(wrong).discrepancies}
-    assert ("levels[1].frequent[0].support", "differs") in found
-    assert any(loc.startswith("levels[1].frequent[given 2]") and "unexpected" in why for loc, why in found)
+    assert ("levels[1].frequent[0].support", "differs: 5 counted, but 4 of the transactions contain {I1, I2}") in found
+    assert any(loc.startswith("levels[1].frequent[given 2]") and "not expected" in why for loc, why in found)
     assert sum("missing" in why for _, why in found) == 5  # the other five frequent 2-itemsets
     step = next(d for d in r.check(wrong).discrepancies if d.location == "levels[1].frequent[0].support").step
-    assert step == r.step_number("L_2")
+    assert step == r.step_number("count_2")  # a wrong support is a counting error: the count step
 
 
 def test_empty_database_and_support_above_n_say_why():

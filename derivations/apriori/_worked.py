@@ -33,14 +33,14 @@ from typing import Sequence
 
 import sympy as sp
 
-from .exact import parse_number, significant
-from .markup import Tex
-from .result import (Chain, Checker, Display, Given, InlineMath, Result, Section, Step, Table, Unordered,
-                                checked, words)
-from ..numerics.thresholds import resolve_min_support
-from ..numerics.transactions import TransactionDatabase, from_transactions
+from ..exact import parse_number, significant
+from ..markup import Tex
+from ._check import AprioriProblem, apriori_checker
+from ..result import Chain, Display, Given, InlineMath, Result, Section, Step, Table, checked, words
+from ...numerics.thresholds import resolve_min_support
+from ...numerics.transactions import TransactionDatabase, from_transactions
 
-__all__ = ["apriori", "parse_rule", "sweep_figure", "demo_examples", "ALL_ELECTRONICS",
+__all__ = ["apriori", "parse_rule", "sweep_figure", "ALL_ELECTRONICS",
            "TABLE_ROW_LIMIT"]
 
 #: Han, Kamber & Pei, *Data Mining: Concepts and Techniques* (3rd ed., Morgan
@@ -93,7 +93,16 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
         (each ``k``, ``join``, ``candidates``, ``pruned``, ``frequent``),
         ``frequent_itemsets``, ``rules``, and ``sweep`` when asked.
     """
-    db = transactions if isinstance(transactions, TransactionDatabase) else from_transactions(transactions)
+    multiplicities = None
+    if isinstance(transactions, TransactionDatabase):
+        db = transactions
+        multiplicities = getattr(db, "multiplicities", None)  # per transaction {item: count}, where the reader keeps it
+        if multiplicities is not None:
+            multiplicities = [{str(x): int(n) for x, n in m.items()} for m in multiplicities]
+    else:
+        raw = _raw_rows(transactions)
+        db = from_transactions(raw)
+        multiplicities = _multiplicities(raw)
     N = db.n_transactions
     typed_support = _typed(min_support)
     s = resolve_min_support(min_support, N, what="min_support")
@@ -102,7 +111,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
     sweep_values = _sweep_values(sweep)
     asked = [parse_rule(r, db.items, what=f"rules {i + 1}") for i, r in enumerate(rules or [])]
 
-    from ..numerics import apriori as numeric
+    from ...numerics import apriori as numeric
     trace = numeric.apriori_levels(db, s, max_len=max_len)
     fp = numeric.frequent_itemsets(db, s, max_len=max_len, algorithm="fpgrowth")
     bitset = numeric.frequent_itemsets(db, s, max_len=max_len, algorithm="apriori")
@@ -253,7 +262,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
                       {frozenset(c): n for c, n in frequent_all.items()} == fp == bitset),
         label="all_frequent"))
 
-    rules_answer, rule_steps = _rules(frequent_all, N, c_min, db, sigma, asked, numeric)
+    rules_answer, rule_steps, worked_rules = _rules(frequent_all, N, c_min, db, sigma, asked, numeric)
     steps += rule_steps
 
     answer = {
@@ -290,7 +299,10 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
         kind="apriori",
         title=title or f"Apriori: frequent itemsets and association rules (N = {N}, min support count {s})",
         givens=givens, steps=steps, answer=answer, sources=sources, notes=list(db.notes),
-        checker=CHECKER)
+        checker=apriori_checker(AprioriProblem(
+            transactions=[frozenset(str(x) for x in t) for t in db.transactions],
+            multiplicities=multiplicities, items=db.items, N=N, s=s, c_min=c_min, typed_support=typed_support,
+            answer=answer, worked_rules=[(frozenset(map(str, a)), frozenset(map(str, b))) for a, b in worked_rules])))
 
 
 # --------------------------------------------------------------------- rules
@@ -419,7 +431,7 @@ def _rules(frequent: dict, N: int, c_min, db, sigma, asked: list, numeric) -> tu
             worked, example = [(tuple(first["antecedent"]), tuple(first["consequent"]))], True
     for i, (a, b) in enumerate(worked, 1):
         steps += _rule_arithmetic(i, a, b, N, frequent, sigma, db, c_min, example, numeric)
-    return answer, steps
+    return answer, steps, worked
 
 
 def _agrees(e: dict, r) -> bool:
@@ -550,8 +562,8 @@ def sweep_figure(result: Result, path, *, title: str | None = None) -> None:
     rows = result.answer.get("sweep")
     if not rows:
         raise ValueError("plot: needs sweep (the minimum supports to plot)")
-    from ..numerics.apriori_plots import plot_sweep
-    from ..numerics.figures import save_figure
+    from ...numerics.apriori_plots import plot_sweep
+    from ...numerics.figures import save_figure
     fig = plot_sweep([r["min_support_count"] for r in rows], [r["n_frequent"] for r in rows],
                      result.answer["n_transactions"], labels=[r["min_support"] for r in rows], title=title)
     save_figure(fig, path)
@@ -711,60 +723,26 @@ def _q(value):
     return value
 
 
-def _itemset_key(entry) -> frozenset:
-    return frozenset(str(x) for x in entry["itemset"])
+def _raw_rows(transactions):
+    """The transactions as given, each a list (repeats kept), for the checker's duplicate-items."""
+    from collections.abc import Iterable
+    if isinstance(transactions, (str, bytes)) or not isinstance(transactions, Iterable):
+        return transactions  # from_transactions says what is wrong
+    return [list(t) if isinstance(t, Iterable) and not isinstance(t, (str, bytes)) else t for t in transactions]
 
 
-def _items_key(entry) -> frozenset:
-    if isinstance(entry, (str, bytes)):
-        raise TypeError("an itemset is a list of items")
-    return frozenset(str(x) for x in entry)
-
-
-_ITEMS = Unordered(str, "item")
-_UNORDERED = {
-    "levels": Unordered(lambda e: int(e["k"]), "level", complete=False),
-    "levels[*].join": Unordered(lambda e: _items_key(e["candidate"]), "joined candidate"),
-    "levels[*].join[*].left": _ITEMS,
-    "levels[*].join[*].right": _ITEMS,
-    "levels[*].join[*].candidate": _ITEMS,
-    "levels[*].candidates": Unordered(_itemset_key, "candidate"),
-    "levels[*].candidates[*].itemset": _ITEMS,
-    "levels[*].pruned": Unordered(_itemset_key, "pruned candidate"),
-    "levels[*].pruned[*].itemset": _ITEMS,
-    "levels[*].pruned[*].infrequent_subset": Unordered(_items_key, "infrequent subset"),
-    "levels[*].pruned[*].infrequent_subset[*]": _ITEMS,
-    "levels[*].frequent": Unordered(_itemset_key, "frequent itemset"),
-    "levels[*].frequent[*].itemset": _ITEMS,
-    "frequent_itemsets": Unordered(_itemset_key, "frequent itemset"),
-    "frequent_itemsets[*].itemset": _ITEMS,
-    "rules": Unordered(lambda e: (_items_key(e["antecedent"]), _items_key(e["consequent"])), "rule",
-                       complete=False),
-    "rules[*].antecedent": _ITEMS,
-    "rules[*].consequent": _ITEMS,
-}
-
-#: How a student's Apriori answer is compared: every list by content, in any order.
-CHECKER = Checker(unordered=_UNORDERED)
+def _multiplicities(rows) -> list | None:
+    """Per transaction, how often each item occurs in it (None when the rows cannot be read so)."""
+    try:
+        out = []
+        for t in rows:
+            m: dict = {}
+            for x in t:
+                m[str(x)] = m.get(str(x), 0) + 1
+            out.append(m)
+        return out
+    except TypeError:
+        return None
 
 
 # ---------------------------------------------------------------------- demo
-def demo_examples() -> list:
-    """The course's examples for ``workedout demo``: the AllElectronics table and its sweep figure."""
-    from .demo import Example, Figure
-
-    def textbook() -> Result:
-        return apriori(ALL_ELECTRONICS, 2, min_confidence="0.7", sweep="1,2,3,4,5",
-                       rules=["I1, I5 => I2", "I1, I2 => I5"],
-                       title="Apriori on the AllElectronics transactions (Han, Kamber & Pei, Table 6.1), "
-                             "min support count 2")
-
-    def figure(path) -> None:
-        sweep_figure(apriori(ALL_ELECTRONICS, 2, sweep="1,2,3,4,5,6,7"), path,
-                     title="AllElectronics (Han, Kamber & Pei, Table 6.1): frequent itemsets per level")
-
-    return [
-        Example("apriori-allelectronics", textbook),
-        Figure("apriori-sweep", "Number of frequent itemsets of each size against the minimum support count, "
-                                "AllElectronics transactions (Han, Kamber & Pei, Table 6.1).", figure),
-    ]

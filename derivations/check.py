@@ -445,7 +445,7 @@ def scalar_reason(expected, given, exact: bool = False, *, min_digits: int = Com
     e = to_float(exp_value)
     g = float(value)
     digits = significant_digits(text)
-    if g == 0 or not math.isfinite(g):
+    if g == 0 or not math.isfinite(g) or not math.isfinite(e):  # beyond a float: only an exact match agrees
         return "differs"
     unit = 0.5 * 10 ** (math.floor(math.log10(abs(g))) - digits + 1)
     tol = max(unit * (1 + 1e-9), 1e-12 * abs(e))
@@ -521,13 +521,13 @@ def show_expected(value, given=None) -> str:
         if not value.is_number:
             return s
         f = to_float(value)
-        if not math.isfinite(f):
-            return s
+        if not math.isfinite(f):  # beyond a float: SymPy's own decimal, unless the exact form is short
+            return s if len(s) <= SHORT_EXACT else str(sp.N(value, 6))
         decimal_given = isinstance(given, float) or (isinstance(given, str) and _is_decimal_text(given))
         if not decimal_given and len(s) <= SHORT_EXACT:
             return s if s == repr(f) else f"{s} ≈ {f:.6g}"
-        digits = max(significant_digits(str(given).strip()), 3) if decimal_given else 6
-        shown = f"{f:.{digits}g}"
+        digits = max(significant_digits(str(given).strip().removesuffix("%")), 3) if decimal_given else 6
+        shown = f"{f:#.{digits}g}".rstrip(".")  # trailing zeros kept: 0.170 beside a given 0.141
         return f"{shown} (= {s})" if len(s) <= SHORT_EXACT and s != shown else shown
     return value if isinstance(value, str) else entry_text(value)
 

@@ -85,6 +85,9 @@ _LATEX_SPECIAL_LETTERS = {
     "≈": r"\ensuremath{\approx}", "≤": r"\ensuremath{\le}", "≥": r"\ensuremath{\ge}",
     "≠": r"\ensuremath{\ne}", "→": r"\ensuremath{\to}", "←": r"\ensuremath{\leftarrow}",
     "∞": r"\ensuremath{\infty}", "−": r"\ensuremath{-}",
+    "∪": r"\ensuremath{\cup}", "∩": r"\ensuremath{\cap}", "∅": r"\ensuremath{\emptyset}",
+    "⇒": r"\ensuremath{\Rightarrow}", "∈": r"\ensuremath{\in}", "⊆": r"\ensuremath{\subseteq}",
+    "✓": r"\ensuremath{\checkmark}",
 }
 
 _GREEK = {

@@ -148,10 +148,12 @@ def _marks(findings: Findings, ecf: bool) -> dict:
     wrong = {d.location: d for d in findings.found}
     parts, seen = [], set()
     for part in findings.parts:
+        seen.add(part.location)
+        if not part.possible:  # a field that only identifies an entry (an itemset's other items) earns nothing
+            continue
         d = wrong.get(part.location)
         awarded = part.possible if d is None or (ecf and d.cause == "follows") else 0
         parts.append({"subject": part.subject, "awarded": awarded, "possible": part.possible})
-        seen.add(part.location)
     for d in findings.found:  # missing or unexpected entries: parts of their own
         if d.location not in seen:
             awarded = d.possible if ecf and d.cause == "follows" else 0

@@ -25,8 +25,10 @@ def test_accents_greek_and_refusals():
     assert escape_latex("café") == r"caf\'{e}"
     assert escape_latex("ß") == r"\ss{}"
     assert escape_latex("μ") == r"\ensuremath{\mu}"
-    with pytest.raises(ValueError, match=r"item name: character '✓' \(U\+2713 CHECK MARK\) at position 2"):
-        escape_latex("a✓", what="item name")
+    assert escape_latex("A ∪ B ⇒ ∅ ✓") == (r"A \ensuremath{\cup} B \ensuremath{\Rightarrow} \ensuremath{\emptyset} "
+                                          r"\ensuremath{\checkmark}")
+    with pytest.raises(ValueError, match=r"item name: character '☃' \(U\+2603 SNOWMAN\) at position 2"):
+        escape_latex("a☃", what="item name")
     with pytest.raises(ValueError, match="control character"):
         escape_latex("a\x00b")
     with pytest.raises(TypeError):

@@ -92,3 +92,21 @@ def test_pdf_without_pdflatex_names_debian_packages(tmp_path):
     assert proc.returncode == 2
     assert "texlive-latex-base texlive-latex-recommended texlive-pictures" in proc.stderr
     assert proc.stderr.count("\n") == 1 and not (tmp_path / "e.pdf").exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["gmm", "estep", "--x", "-1", "--weights", "1/2,1/2", "--means", "-3,2", "--sds", "1,1"],
+    ["gmm", "estep", "--x", "-1/2", "--weights", "1/2,1/2", "--means", "-.5,2", "--sds", "1,1"],
+    ["align", "GATTACA", "GCAT", "--gap", "-2", "--match", "2", "--mismatch", "-1"],
+    ["align", "GATTACA", "GCAT", "--gap-open", "-.5", "--gap-extend", "-1/4"],
+])
+def test_negative_values_are_values_not_options(run_cli, argv):
+    status, out, err = run_cli(*argv, "--format", "json")
+    assert status == 0, err
+    assert json.loads(out)["schema"] == "workedout.result/1"
+
+
+def test_digits_is_an_output_option_everywhere(run_cli):
+    status, out, err = run_cli("gmm", "estep", "--x", "2", "--weights", "1/2,1/2", "--means", "0,1", "--sds", "1,1",
+                               "--digits", "0")
+    assert status == 2 and "--digits: must be at least 1" in err

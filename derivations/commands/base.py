@@ -37,7 +37,16 @@ class UsageError(ValueError):
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse whose errors become one-line UsageErrors (no usage dump)."""
+    """argparse whose errors become one-line UsageErrors (no usage dump).
+
+    A value that starts with a minus and a digit (``--means -3,2``, ``--x -1/2``,
+    ``--gap -.5``) is a value, not an option: argparse's own rule accepts only a
+    lone negative number.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
 
     def error(self, message):
         raise UsageError(f"{self.prog}: {message}")
@@ -157,6 +166,9 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--check", metavar="FILE",
                        help="compare a student's answer (JSON with any of this command's JSON keys) "
                             "and report each discrepancy; exit 1 if any")
+    group.add_argument("--digits", type=integer(minimum=1), default=4, metavar="N",
+                       help="significant digits of every decimal shown in the steps (default 4); exact values and "
+                            "the JSON are unaffected")
     group.add_argument("--no-ecf", dest="ecf", action="store_false",
                        help="with --check: mark values that follow from an earlier mistake wrong too (by default "
                             "errors are carried forward: they cost no marks)")

@@ -6,7 +6,8 @@ Definitions (Pei, Han et al., ICDE 2001). A sequence
 (:math:`\alpha \sqsubseteq s`) when there are indices
 :math:`j_1 < j_2 < \dots < j_n` with :math:`a_i \subseteq s_{j_i}`. The
 *support* of :math:`\alpha` is the number of sequences of the database that
-contain it (sequences, not occurrences); :math:`\alpha` is *frequent* when
+contain it (sequences, not occurrences; a :class:`~numerics.seqdb.SequenceDatabase`
+with ``counts``, read from ``20 x <(ab)c>``, counts each sequence that many times); :math:`\alpha` is *frequent* when
 its support is at least ``min_support``. The *length* of a pattern is its
 number of items (:math:`\sum_i |a_i|`). A frequent pattern is *closed* when
 no proper super-sequence has the same support.
@@ -95,9 +96,12 @@ def prefixspan(db, min_support, *, max_length: int | None = None,
     db : list of sequences, or SequenceDatabase
         Each sequence a list of itemsets, each itemset an iterable of hashable
         items (items inside an itemset form a set: order and repeats ignored).
+        A SequenceDatabase's ``counts`` weigh its sequences: a support is the
+        sum of the counts of the sequences that contain the pattern.
     min_support : int, float, str or Fraction
         A count of sequences (``2``) or a fraction of them (``0.25``,
-        ``"1.0"``), resolved by :func:`numerics.thresholds.resolve_min_support`.
+        ``"1.0"``; of the counts' total when weighted), resolved by
+        :func:`numerics.thresholds.resolve_min_support`.
     max_length : int, optional
         Largest pattern length (number of items) to report.
     closed : bool
@@ -111,7 +115,7 @@ def prefixspan(db, min_support, *, max_length: int | None = None,
         lexicographic order of the patterns.
     """
     data = _Encoded.build(db)
-    minsup = resolve_min_support(min_support, data.n_sequences, what="min_support")
+    minsup = resolve_min_support(min_support, data.total, what="min_support")
     max_length = _check_max_length(max_length)
     if not closed:
         return data.decode(*data.mine(minsup, max_length))
@@ -182,9 +186,9 @@ def contains(sequence, pattern) -> bool:
 
 
 def support(db, pattern) -> int:
-    """The number of sequences of ``db`` that contain ``pattern`` (:func:`contains`)."""
+    """The number of sequences of ``db`` that contain ``pattern`` (:func:`contains`), each weighted by its count."""
     data = from_sequences(db)
-    return sum(contains(s, pattern) for s in data.sequences)
+    return sum(c for s, c in zip(data.sequences, data.counts) if contains(s, pattern))
 
 
 def projected_database(db, prefix) -> list[Projection]:
@@ -287,6 +291,10 @@ class _Encoded:
         flat, iset_len, seq_len, vocabulary = _flatten(sequences)
         self.database = db
         self.n_sequences = len(seq_len)
+        counts = db.counts if isinstance(db, SequenceDatabase) else ()
+        self.weight = (np.array(counts, dtype=np.int64) if counts
+                       else np.ones(len(seq_len), dtype=np.int64))
+        self.total = int(self.weight.sum())
         names = sort_items(vocabulary)
         if names and all(type(x) is int for x in names) and abs(names[0]) < 2**62 and abs(names[-1]) < 2**62:
             arr = np.array(flat, dtype=np.int64)
@@ -306,7 +314,7 @@ class _Encoded:
             iset_len = np.diff(offsets).astype(iset_len.dtype)
         self.raw = (codes, iset_len, seq_len)
         self.raw_names = names
-        self.item_support = _item_support(codes, self.raw[1], self.raw[2], len(names))
+        self.item_support = _item_support(codes, self.raw[1], self.raw[2], len(names), self.weight)
         self.minsup_pruned = 0
         if prune_below is not None:
             self._prune(prune_below)
@@ -321,6 +329,7 @@ class _Encoded:
         self.minsup_pruned = minsup
         (self.item, self.iset_end, self.seq_start, self.seq_end,
          self.seq_index, self.has_multi) = _compact(codes, iset_len, seq_len, recode)
+        self.seq_weight = self.weight[self.seq_index]
 
     def itemsets_from(self, start: int, end: int) -> tuple:
         out, p = [], start
@@ -335,7 +344,8 @@ class _Encoded:
             self._prune(minsup if top_k == 0 else 1)
         n_items = len(self.names)
         out = _mine_kernel(self.item, self.iset_end, self.seq_start, self.seq_end, np.int64(n_items),
-                           np.int64(minsup), np.int64(max_length or 0), np.int64(top_k), self.has_multi)
+                           np.int64(minsup), np.int64(max_length or 0), np.int64(top_k), self.has_multi,
+                           self.seq_weight)
         return out
 
     def decode(self, parent, item, kind, sup, n) -> list[tuple[Pattern, int]]:
@@ -381,7 +391,7 @@ def _flatten(sequences):
 
 # ==================================================================== kernels
 @numba.njit(cache=True)
-def _item_support(codes, iset_len, seq_len, n_items):
+def _item_support(codes, iset_len, seq_len, n_items, weight):
     count = np.zeros(n_items, dtype=np.int64)
     mark = np.full(n_items, -1, dtype=np.int64)
     p = 0
@@ -392,7 +402,7 @@ def _item_support(codes, iset_len, seq_len, n_items):
                 x = codes[p]
                 if mark[x] != s:
                     mark[x] = s
-                    count[x] += 1
+                    count[x] += weight[s]
                 p += 1
             a += 1
     return count
@@ -497,7 +507,7 @@ def _heap_push(heap, size, k, value):
 
 
 @numba.njit(cache=True)
-def _mine_kernel(item, iset_end, seq_start, seq_end, n_items, minsup, max_len, top_k, has_multi):
+def _mine_kernel(item, iset_end, seq_start, seq_end, n_items, minsup, max_len, top_k, has_multi, weight):
     """Depth-first PrefixSpan; returns (parent, item, kind, support, n) in preorder.
 
     kind 0: s-extension (new itemset), 1: i-extension (into the last itemset).
@@ -574,9 +584,9 @@ def _mine_kernel(item, iset_end, seq_start, seq_end, n_items, minsup, max_len, t
                         if s_cnt[x] == 0:
                             s_touched[ns_t] = x
                             ns_t += 1
-                        s_cnt[x] += 1
+                        s_cnt[x] += weight[s]
                         if q + 1 < send:  # something after it: the entry can still grow
-                            s_use[x] += 1
+                            s_use[x] += weight[s]
                             s_occ[x] += 1
                     elif has_multi and q + 1 < iset_end[q]:
                         s_occ[x] += 1
@@ -591,9 +601,9 @@ def _mine_kernel(item, iset_end, seq_start, seq_end, n_items, minsup, max_len, t
                                 if i_cnt[y] == 0:
                                     i_touched[ni_t] = y
                                     ni_t += 1
-                                i_cnt[y] += 1
+                                i_cnt[y] += weight[s]
                                 if q + 1 < send:
-                                    i_use[y] += 1
+                                    i_use[y] += weight[s]
                                     i_occ[y] += 1
                             elif q + 1 < iset_end[q]:
                                 i_occ[y] += 1

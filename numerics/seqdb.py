@@ -12,8 +12,10 @@ The three input forms, all read here and nowhere else:
   sequence per line: ``<a(abc)(ac)d(cf)>``. In this *compact* dialect every
   character is one item, parentheses group the items of one itemset, and
   spaces are ignored. A line may start with a sequence identifier
-  (``10 <a(abc)(ac)d(cf)>`` or ``10: <...>``); lines starting with ``#`` are
-  comments. Item names longer than one character use the *separated*
+  (``10 <a(abc)(ac)d(cf)>`` or ``10: <...>``), then a count (``20 x <(ab)c>``,
+  ``10 20 x <(ab)c>``: "20 customers bought this sequence", the row counts
+  20 times in every support; ``×`` may stand for ``x``); lines starting with
+  ``#`` are comments. Item names longer than one character use the *separated*
   dialect, chosen for a whole text as soon as it holds a comma or a double
   quote: elements and items are separated by commas,
   ``<bread, (milk, tea), "a,b">``, and a name holding one of ``<>(),"`` (or
@@ -72,6 +74,10 @@ class SequenceDatabase:
         ``"compact"`` or ``"separated"``: how :func:`format_sequence` writes its items.
     notes : tuple of str
         What normalising changed (itemsets sorted, duplicates removed).
+    counts : tuple of int
+        How many times each sequence counts (``20 x <...>`` in the hand
+        notation: 20 customers bought it); every support is the sum of the
+        counts of the sequences that contain the pattern. Default: 1 each.
     """
 
     sequences: tuple
@@ -79,12 +85,30 @@ class SequenceDatabase:
     format: str = "python"
     dialect: str = "compact"
     notes: tuple = field(default_factory=tuple)
+    counts: tuple = ()
 
     def __post_init__(self):
         if not self.ids:
             object.__setattr__(self, "ids", tuple(str(i + 1) for i in range(len(self.sequences))))
         if len(self.ids) != len(self.sequences):
             raise ValueError("SequenceDatabase: one id per sequence")
+        if not self.counts:
+            object.__setattr__(self, "counts", (1,) * len(self.sequences))
+        if len(self.counts) != len(self.sequences):
+            raise ValueError("SequenceDatabase: one count per sequence")
+        for c in self.counts:
+            if isinstance(c, bool) or not isinstance(c, int) or c < 1:
+                raise ValueError(f"counts: expected positive integers, got {c!r}")
+
+    @property
+    def weighted(self) -> bool:
+        """Whether some sequence counts more than once."""
+        return any(c != 1 for c in self.counts)
+
+    @property
+    def total(self) -> int:
+        """The number of sequences, each counted its number of times (what a fraction of min_support is of)."""
+        return sum(self.counts)
 
     def __len__(self) -> int:
         return len(self.sequences)
@@ -190,7 +214,7 @@ def read_hand(text: str, *, source: str = "DB", dialect: str = "auto") -> Sequen
     """
     if dialect == "auto":
         dialect = "separated" if ("," in text or '"' in text) else "compact"
-    sequences, ids, notes = [], [], []
+    sequences, ids, notes, counts = [], [], [], []
     for number, line in enumerate(text.splitlines(), 1):
         s = line.strip()
         if not s or s.startswith("#"):
@@ -199,10 +223,8 @@ def read_hand(text: str, *, source: str = "DB", dialect: str = "auto") -> Sequen
         start = line.find("<")
         if start < 0:
             raise ValueError(f"{where}: expected a sequence in angle brackets such as <a(bc)d>")
-        label = line[:start].strip().removesuffix(":").strip()
-        if label and (any(c.isspace() for c in label) or any(c in "<>()" for c in label)):
-            raise ValueError(f"{where}: unexpected text {label!r} before '<' at column 1; "
-                             "a line may start with one sequence identifier such as 10")
+        label, count = _label_and_count(line[:start], where)
+        counts.append(count)
         itemsets, partial, end = _parse(line, start, dialect, where, allow_partial=False)
         rest = line[end:].strip()
         if rest:
@@ -219,7 +241,26 @@ def read_hand(text: str, *, source: str = "DB", dialect: str = "auto") -> Sequen
         raise ValueError(f"{source}: sequence identifier {dup!r} is used twice; identifiers must be distinct")
     items = set(chain.from_iterable(chain.from_iterable(sequences)))
     return SequenceDatabase(tuple(sequences), tuple(ids), "hand", hand_dialect(items) if items else dialect,
-                            _finish_notes(notes))
+                            _finish_notes(notes), tuple(counts))
+
+
+def _label_and_count(head: str, where: str) -> tuple[str, int]:
+    """Split what precedes '<' into the sequence id and the count: ``10``, ``20 x``, ``10 20 x``, ``10: 20 x``."""
+    text = head.strip()
+    count = 1
+    m = re.search(r"(?:^|(?<=[\s:]))(\d+)\s+[x×]\Z|(?:^|(?<=[\s:]))(\d+)\s*×\Z", text)
+    if m:
+        count = int(m.group(1) or m.group(2))
+        if count < 1:
+            col = len(head) - len(head.lstrip()) + m.start() + 1
+            raise ValueError(f"{where}: count {count} at column {col}: a count of customers must be at least 1")
+        text = text[:m.start()].strip()
+    label = text.removesuffix(":").strip()
+    if label and (any(c.isspace() for c in label) or any(c in "<>()" for c in label)):
+        raise ValueError(f"{where}: unexpected text {label!r} before '<' at column {head.find(label[0]) + 1}; "
+                         "a line may start with one sequence identifier such as 10, then a count such as "
+                         "20 x (10 20 x <a(bc)>)")
+    return label, count
 
 
 def _show_raw(items, dialect) -> str:

@@ -111,7 +111,7 @@ def test_check_matches_in_any_order_and_spelling(paper):
 def test_fraction_min_support_is_worked_exactly():
     r = prefixspan(PAPER_DB, "0.5", prefix="<a>")
     assert r.answer["min_support"] == 2
-    assert "ceil(1/2 * 4)" in r.to_text()
+    assert "⌈1/2 · 4⌉" in r.to_text()
 
 
 def test_demo_example_is_the_paper():

@@ -40,10 +40,10 @@ CATALOGUE = (
     Misconception("local-no-floor", "The local table was filled without the 0 candidate: a Smith-Waterman cell "
                   "is never below 0, because a local alignment may start afresh after any cell.", "recurrence"),
     Misconception("boundary-zero", "The first row and column of the table were left at 0: they are the gaps "
-                  "before the first letters, H(i,0) = i·g and H(0,j) = j·g (o + (k-1)e with affine gaps); only "
+                  "before the first letters, H(i,0) = i·g and H(0,j) = j·g (o + (k−1)e with affine gaps); only "
                   "a local alignment (or a free end) starts them at 0.", "recurrence"),
     Misconception("linear-for-affine", "Affine gaps were scored as linear, every gap position with the open "
-                  "penalty: a gap of length k scores o + (k-1)e, the open penalty o only once.", "recurrence"),
+                  "penalty: a gap of length k scores o + (k−1)e, the open penalty o only once.", "recurrence"),
     Misconception("match-mismatch-swapped", "The match and mismatch scores were swapped: two equal letters "
                   "score the match score, two different letters the mismatch score.", "substitution"),
     Misconception("max-vs-min", "The candidates were minimised: alignment scores are maximised, each cell is "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..result import Display, Step, Table, checked, words
-from ._format import as_tex, as_text, inline_math
+from ._format import as_tex, as_text, inline_math, prefix_math, var
 from ._problem import NEG, AlignmentProblem
 from ._table import WorkedTable
 
@@ -95,46 +95,50 @@ def edit_graph_steps(p: AlignmentProblem, table: WorkedTable | None) -> list[Ste
         return inline_math(r"%s = %s" % (name, as_tex(v)) + (r"\text{%s}" % free if free else ""),
                            f"{name} = {as_text(v)}{free}")
     if p.linear:
-        rows = [["nodes", inline_math(r"(i, j),\ 0 \le i \le %d,\ 0 \le j \le %d" % (n, m), f"(i, j), 0..{n} x 0..{m}"),
+        rows = [["nodes", inline_math(r"(i, j),\ 0 \le i \le %d,\ 0 \le j \le %d" % (n, m), f"(i, j), 0 ≤ i ≤ {n}, 0 ≤ j ≤ {m}"),
                  str(cells), ""],
-                ["diagonal edges", inline_math(r"(i-1, j-1) \to (i, j)", "(i-1, j-1) -> (i, j)"), str(n * m),
-                 inline_math(r"s(a_i, b_j)", "s(a_i, b_j)")],
-                ["vertical edges", inline_math(r"(i-1, j) \to (i, j)", "(i-1, j) -> (i, j)"), str(n * (m + 1)),
+                ["diagonal edges", inline_math(r"(i-1, j-1) \to (i, j)", "(i−1, j−1) → (i, j)"), str(n * m),
+                 inline_math(r"s(a_i, b_j)", "s(aᵢ, bⱼ)")],
+                ["vertical edges", inline_math(r"(i-1, j) \to (i, j)", "(i−1, j) → (i, j)"), str(n * (m + 1)),
                  weight("g", p.gap_open)],
-                ["horizontal edges", inline_math(r"(i, j-1) \to (i, j)", "(i, j-1) -> (i, j)"), str((n + 1) * m),
+                ["horizontal edges", inline_math(r"(i, j-1) \to (i, j)", "(i, j−1) → (i, j)"), str((n + 1) * m),
                  weight("g", p.gap_open)]]
         if p.local:
-            rows += [["start edges", inline_math(r"\text{start} \to (i, j)", "start -> (i, j)"), str(cells), "0"],
-                     ["end edges", inline_math(r"(i, j) \to \text{end}", "(i, j) -> end"), str(cells), "0"]]
-        meaning = "node (i, j) means a_1..a_i aligned with b_1..b_j"
+            rows += [["start edges", inline_math(r"\text{start} \to (i, j)", "start → (i, j)"), str(cells), "0"],
+                     ["end edges", inline_math(r"(i, j) \to \text{end}", "(i, j) → end"), str(cells), "0"]]
+        meaning = ("node ", var("(i, j)"), " means ", prefix_math("a", 1, "i"), " aligned with ",
+                   prefix_math("b", 1, "j"))
     else:
         o, e = weight("o", p.gap_open), weight("e", p.gap_extend)
         rows = [["nodes", inline_math(r"M_{i,j},\ X_{i,j},\ Y_{i,j}", "M(i,j), X(i,j), Y(i,j)"), str(3 * cells), ""],
-                ["into M", inline_math(r"M, X, Y_{i-1,j-1} \to M_{i,j}", "M, X, Y(i-1,j-1) -> M(i,j)"), str(3 * n * m),
-                 inline_math(r"s(a_i, b_j)", "s(a_i, b_j)")],
-                ["into X: open", inline_math(r"M, Y_{i-1,j} \to X_{i,j}", "M, Y(i-1,j) -> X(i,j)"),
+                ["into M", inline_math(r"M, X, Y_{i-1,j-1} \to M_{i,j}", "M, X, Y(i−1,j−1) → M(i,j)"),
+                 str(3 * n * m),
+                 inline_math(r"s(a_i, b_j)", "s(aᵢ, bⱼ)")],
+                ["into X: open", inline_math(r"M, Y_{i-1,j} \to X_{i,j}", "M, Y(i−1,j) → X(i,j)"),
                  str(2 * n * (m + 1)), o],
-                ["into X: extend", inline_math(r"X_{i-1,j} \to X_{i,j}", "X(i-1,j) -> X(i,j)"), str(n * (m + 1)), e],
-                ["into Y: open", inline_math(r"M, X_{i,j-1} \to Y_{i,j}", "M, X(i,j-1) -> Y(i,j)"),
+                ["into X: extend", inline_math(r"X_{i-1,j} \to X_{i,j}", "X(i−1,j) → X(i,j)"), str(n * (m + 1)), e],
+                ["into Y: open", inline_math(r"M, X_{i,j-1} \to Y_{i,j}", "M, X(i,j−1) → Y(i,j)"),
                  str(2 * (n + 1) * m), o],
-                ["into Y: extend", inline_math(r"Y_{i,j-1} \to Y_{i,j}", "Y(i,j-1) -> Y(i,j)"), str((n + 1) * m), e]]
+                ["into Y: extend", inline_math(r"Y_{i,j-1} \to Y_{i,j}", "Y(i,j−1) → Y(i,j)"), str((n + 1) * m), e]]
         if p.local:
-            rows += [["start edges", inline_math(r"\text{start} \to M_{i,j}", "start -> M(i,j)"), str(n * m),
-                      inline_math(r"s(a_i, b_j)", "s(a_i, b_j)")],
-                     ["end edges", inline_math(r"M_{i,j} \to \text{end}", "M(i,j) -> end"), str(n * m), "0"]]
-        meaning = ("the state of node (i, j) says what the alignment of a_1..a_i with b_1..b_j ends in: "
-                   "a substitution (M), a gap in seq2 (X), a gap in seq1 (Y)")
-    path = "from the start node to the end node" if p.local else f"from (0, 0) to ({n}, {m})"
+            rows += [["start edges", inline_math(r"\text{start} \to M_{i,j}", "start → M(i,j)"), str(n * m),
+                      inline_math(r"s(a_i, b_j)", "s(aᵢ, bⱼ)")],
+                     ["end edges", inline_math(r"M_{i,j} \to \text{end}", "M(i,j) → end"), str(n * m), "0"]]
+        meaning = ("the state of node ", var("(i, j)"), " says what the alignment of ", prefix_math("a", 1, "i"),
+                   " with ", prefix_math("b", 1, "j"), " ends in: a substitution (", var("M"), "), a gap in seq2 (",
+                   var("X"), "), a gap in seq1 (", var("Y"), ")")
+    path = (("from the start node to the end node",) if p.local else
+            ("from ", var("(0, 0)"), " to ", var(f"({n}, {m})")))
     s1 = Step(Table(["", "which", "how many", "weight"], rows, align="llrl"),
-              why=words(f"The edit graph: {meaning}; an alignment is a path {path}, its score the sum of "
+              why=words("The edit graph: ", *meaning, "; an alignment is a path ", *path, ", its score the sum of "
                         "the path's edge weights, so an optimal alignment is a longest (heaviest) path, and the "
                         "co-optimal alignments are all the longest paths."
                         + (" Local: a start node joins every node an alignment may begin at, an end node is "
-                           "joined from every node it may end at, and an edge start → end of weight 0 is the "
+                           "joined from every node it may end at, and an edge from start to end of weight 0 is the "
                            "empty alignment." if p.local else "")), label="edit-graph")
     tex = (r"H(v) = \max_{(u,v) \in E} \bigl(H(u) + w(u,v)\bigr) \iff d(v) = \min_{(u,v)\in E} "
            r"\bigl(d(u) + c(u,v)\bigr),\quad d = -H,\ c = -w")
-    txt = "H(v) = max over edges (u,v) of H(u) + w(u,v)  <=>  d(v) = min of d(u) + c(u,v), with d = -H, c = -w"
+    txt = "H(v) = max over edges (u,v) of H(u) + w(u,v)  ⇔  d(v) = min of d(u) + c(u,v), with d = −H, c = −w"
     check = None
     if table is not None:
         n_nodes, edges, source, sink = build_edit_graph(p)
@@ -147,16 +151,19 @@ def edit_graph_steps(p: AlignmentProblem, table: WorkedTable | None) -> list[Ste
                         one_pass == table.score and abs(bf - float(table.score)) <= 1e-9 * (1 + abs(bf)))
     s2 = Step(Display(inline_math(tex, txt)),
               why=words("Each cell of the table is one relaxation: the longest path into a node is the best of "
-                        "its in-edges added to the longest paths into their tails. With d = -H and c = -w it is "
-                        "exactly the Bellman-Ford relaxation of a shortest path on the negated weights (which may "
-                        "be negative, so Dijkstra does not apply; Bellman-Ford does, and the graph has no cycle at "
-                        "all, negative or not)."), check=check, label="relaxation")
+                        "its in-edges added to the longest paths into their tails. With ", var("d = -H", "d = −H"),
+                        " and ", var("c = -w", "c = −w"),
+                        " it is exactly the Bellman-Ford relaxation of a shortest path on the negated weights "
+                        "(which may be negative, so Dijkstra does not apply; Bellman-Ford does, and the graph has "
+                        "no cycle at all, negative or not)."), check=check, label="relaxation")
     s3 = Step(Display(inline_math(r"(i', j') \to (i, j) \implies i' \le i,\ j' \le j,\ i' + j' < i + j",
-                            "(i', j') -> (i, j)  =>  i' <= i, j' <= j, i' + j' < i + j")),
+                            "(i′, j′) → (i, j)  ⇒  i′ ≤ i, j′ ≤ j, i′ + j′ < i + j")),
               why=words("Why one pass suffices: every edge moves down, right or both (inside a cell Gotoh's states "
                         "are never joined to each other), so the graph has no cycle (a DAG) and row-major order "
-                        "(i, then j) is a topological order. When a node's turn comes all its predecessors are "
-                        "final, so relaxing each node's in-edges once, in that order, gives every longest path: "
-                        "O(V + E) = O(nm) work, instead of Bellman-Ford's V - 1 rounds over all E edges, O(VE). "
+                        "(", var("i"), ", then ", var("j"), ") is a topological order. When a node's turn comes "
+                        "all its predecessors are final, so relaxing each node's in-edges once, in that order, "
+                        "gives every longest path: ",
+                        var(r"O(V + E) = O(nm)", "O(V + E) = O(nm)"), " work, instead of Bellman-Ford's ",
+                        var("V - 1", "V − 1"), " rounds over all ", var("E"), " edges, ", var("O(VE)"), ". "
                         "Filling the table row by row is exactly that one pass."), label="dag")
     return [s1, s2, s3]

@@ -11,7 +11,8 @@ from ..result import Grid, InlineMath
 from ._problem import NEG
 
 __all__ = ["ARROW_TEXT", "ARROW_TEX", "NO_MOVE", "to_sympy", "as_text", "as_tex", "signed_text", "signed_tex",
-           "sum_text", "sum_tex", "inline_math", "letters_tex", "shorten", "grid_blocks"]
+           "sum_text", "sum_tex", "inline_math", "letters_tex", "shorten", "grid_blocks", "var", "sub_text",
+           "indexed", "prefix_math", "range_math", "letter_is", "column_math"]
 
 ARROW_TEXT = {"diag": "↖", "up": "↑", "left": "←"}
 ARROW_TEX = {"diag": r"\nwarrow", "up": r"\uparrow", "left": r"\leftarrow"}
@@ -62,6 +63,46 @@ def sum_tex(u, s) -> str:
 
 def inline_math(tex: str, text: str) -> InlineMath:
     return InlineMath(Tex(tex), text)
+
+
+_SUBSCRIPT = str.maketrans("0123456789+-=()aeijmnox", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₘₙₒₓ")
+
+
+def sub_text(index) -> str:
+    """An index as Unicode subscripts (``i`` -> ``ᵢ``, ``12`` -> ``₁₂``), for the plain-text twins."""
+    return str(index).translate(_SUBSCRIPT)
+
+
+def var(name: str, text: str | None = None) -> InlineMath:
+    """A variable or a short formula set as mathematics (``k``, ``o + (k-1)e``), with its Unicode twin."""
+    return inline_math(name, name if text is None else text)
+
+
+def indexed(letter: str, index) -> InlineMath:
+    """``a_i``: a letter of a sequence, set as mathematics (``aᵢ`` in text)."""
+    return inline_math(f"{letter}_{{{index}}}", f"{letter}{sub_text(index)}")
+
+
+def prefix_math(letter: str, start, end) -> InlineMath:
+    """``a_1 … a_i``: a run of a sequence's letters (``a₁…aᵢ`` in text)."""
+    return inline_math(rf"{letter}_{{{start}}} \dots {letter}_{{{end}}}",
+                       f"{letter}{sub_text(start)}…{letter}{sub_text(end)}")
+
+
+def range_math(name: str, first, last) -> InlineMath:
+    """``i = 0, …, n``: the range an index runs over."""
+    return inline_math(rf"{name} = {first}, \dots, {last}", f"{name} = {first}, …, {last}")
+
+
+def letter_is(index: int, letter: str) -> InlineMath:
+    """``a_7 = A``: row 7's letter of seq1, the letter in typewriter type (user text, escaped)."""
+    return inline_math(f"a_{{{index}}} = {letters_tex(letter)}", f"a{sub_text(index)} = {letter}")
+
+
+def column_math(top: str, bottom: str) -> InlineMath:
+    """One alignment written as its two rows stacked (``A-`` over ``-C``); ``A-/-C`` in neither form."""
+    return inline_math(rf"\begin{{array}}{{@{{}}c@{{}}}}{letters_tex(top)}\\ {letters_tex(bottom)}\end{{array}}",
+                       f"{top} over {bottom}")
 
 
 def letters_tex(row: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sympy as sp
 
 from ..result import Chain, Display, Given, GridCell, Step, Table, checked, words
-from ._format import as_tex, as_text, grid_blocks, inline_math, letters_tex, shorten, to_sympy
+from ._format import (as_tex, as_text, column_math, grid_blocks, indexed, inline_math, letters_tex, prefix_math,
+                      shorten, to_sympy, var)
 from ._problem import FREE_END_NAMES, MODE_NAMES, AlignmentProblem
 from ._traceback import OptimalPaths
 
@@ -26,21 +27,21 @@ def mode_title(p: AlignmentProblem) -> str:
 
 def problem_givens(p: AlignmentProblem) -> list[Given]:
     """The givens: the sequences, the scoring and the mode."""
+    # descriptions are plain text (escaped): words only, the notation is in the introduction
     gv = [Given("seq1", shorten(p.seq1, 30) or "(empty)",
-                f"{p.names[0]}: rows, a_1..a_n, n = {p.n}"),
+                f"{p.names[0]}: the rows, {_letters(p.n)}"),
           Given("seq2", shorten(p.seq2, 30) or "(empty)",
-                f"{p.names[1]}: columns, b_1..b_m, m = {p.m}")]
+                f"{p.names[1]}: the columns, {_letters(p.m)}")]
     if p.matrix is None:
-        gv += [Given("match", to_sympy(p.match), "s(x, x)"),
-               Given("mismatch", to_sympy(p.mismatch), "s(x, y), x ≠ y")]
+        gv += [Given("match", to_sympy(p.match), "the score of two equal letters"),
+               Given("mismatch", to_sympy(p.mismatch), "the score of two different letters")]
     else:
-        gv.append(Given("matrix", p.matrix.name, "substitution scores s(x, y)"))
+        gv.append(Given("matrix", p.matrix.name, "the substitution scores"))
     if p.linear:
-        gv.append(Given(sp.Symbol("g"), to_sympy(p.gap_open), "gap score per position: a gap of length k scores k·g"))
+        gv.append(Given(sp.Symbol("g"), to_sympy(p.gap_open), "the gap score of each gap position"))
     else:
         gv += [Given(sp.Symbol("o"), to_sympy(p.gap_open), "gap open: a gap's first position"),
-               Given(sp.Symbol("e"), to_sympy(p.gap_extend),
-                     "gap extend: each further position; length k scores o + (k-1)e")]
+               Given(sp.Symbol("e"), to_sympy(p.gap_extend), "gap extend: each further position")]
     gv.append(Given("mode", p.mode, MODE_NAMES[p.mode]))
     if p.mode == "semiglobal":
         gv.append(Given("free ends", ", ".join(n for n, f in zip(FREE_END_NAMES, p.free_ends) if f) or "none",
@@ -48,21 +49,31 @@ def problem_givens(p: AlignmentProblem) -> list[Given]:
     return gv
 
 
+def _letters(n: int) -> str:
+    return f"{n} letter{'' if n == 1 else 's'}"
+
+
 def problem_intro(p: AlignmentProblem):
-    """The conventions, in words, ahead of the steps."""
-    text = ("Scores are added and maximised; a gap of length k scores o + (k-1)e (gap penalties are "
-            "negative scores). An alignment is a sequence of columns (x over y, x over -, - over y), "
-            "so A-/-C and -A/C- are two alignments. Row i stands for the prefix a_1..a_i of seq1, "
-            "column j for b_1..b_j of seq2.")
+    """The conventions, in words (the notation set as mathematics), ahead of the steps."""
+    k = var("k")
+    gap = (var(r"k\,g", "k·g") if p.linear else var(r"o + (k-1)\,e", "o + (k−1)e"))
+    parts = ["Scores are added and maximised; a gap of length ", k, " scores ", gap,
+             (" (gap penalties are negative scores). An alignment is a sequence of columns (a letter over a "
+              "letter, a letter over a gap, a gap over a letter), so "), column_math("A-", "-C"), " and ",
+             column_math("-A", "C-"), " are two alignments. Row ", var("i"), " stands for the prefix ",
+             prefix_math("a", 1, "i"), " of seq1 (", var(f"n = {p.n}"), "), column ", var("j"),
+             " for ", prefix_math("b", 1, "j"), " of seq2 (", var(f"m = {p.m}"), ")."]
+    text = ""
     if p.local:
         text += (" Local mode: the table shows every candidate attaining a cell's maximum (a cell holding 0 "
                  "has no arrow: an alignment starts after it); the alignments counted and listed are "
                  "Biopython's: each starts after a 0, ends at a cell holding the optimum, and its path passes "
                  "through no cell scoring 0 or the optimum on the way (no part at either end scores 0).")
+    parts.append(text)
     if p.mode == "semiglobal":
-        text += (" Semi-global mode: moves along a free border (column 0 and column m for seq1's ends, "
-                 "row 0 and row n for seq2's) score 0.")
-    return words(text)
+        parts += [" Semi-global mode: moves along a free border (column 0 and column ", var("m"),
+                  " for seq1's ends, row 0 and row ", var("n"), " for seq2's) score 0."]
+    return words(*parts)
 
 
 def recurrence_step(p: AlignmentProblem) -> Step:
@@ -74,29 +85,36 @@ def recurrence_step(p: AlignmentProblem) -> Step:
                r"\text{ over } b_j\\ H_{i-1,j} + g & \uparrow\ \text{up: } a_i \text{ over a gap}\\ "
                r"H_{i,j-1} + g & \leftarrow\ \text{left: a gap over } b_j" +
                (r"\\ 0 & \text{start (local)}" if p.local else "") + r"\end{cases}")
-        text = (f"H(i,j) = max(H(i-1,j-1) + s(a_i,b_j) [↖], H(i-1,j) + g [↑], H(i,j-1) + g [←]{zt})")
+        text = (f"H(i,j) = max(H(i−1,j−1) + s(aᵢ,bⱼ) [↖], H(i−1,j) + g [↑], H(i,j−1) + g [←]{zt})")
         if p.local:
-            border = "H(i,0) = H(0,j) = 0"
+            border = [var(r"H_{i,0} = H_{0,j} = 0", "H(i,0) = H(0,j) = 0")]
         elif p.mode == "semiglobal":
-            border = "H(0,0) = 0; H(i,0) = 0 if seq1's start is free, else i·g; H(0,j) likewise for seq2's start"
+            border = [var(r"H_{0,0} = 0", "H(0,0) = 0"), "; ", var(r"H_{i,0} = 0", "H(i,0) = 0"),
+                      " if seq1's start is free, else ", var(r"i\,g", "i·g"), "; ", var(r"H_{0,j}", "H(0,j)"),
+                      " likewise for seq2's start"]
         else:
-            border = "H(0,0) = 0, H(i,0) = i·g, H(0,j) = j·g"
+            border = [var(r"H_{0,0} = 0", "H(0,0) = 0"), ", ", var(r"H_{i,0} = i\,g", "H(i,0) = i·g"), ", ",
+                      var(r"H_{0,j} = j\,g", "H(0,j) = j·g")]
         why = words("The recurrence of the single table (linear gaps): each cell is the best of the moves "
-                    "into it; an arrow points back at every move that attains the maximum. Borders: ", border,
-                    ". The score is ", "max H(i,j)" if p.local else "H(n,m)", ".")
+                    "into it; an arrow points back at every move that attains the maximum. Borders: ", *border,
+                    ". The score is ", var(r"\max_{i,j} H_{i,j}", "max H(i,j)") if p.local
+                    else var(r"H_{n,m}", "H(n,m)"), ".")
     else:
         tex = (r"\begin{aligned} M_{i,j} &= \max(M_{i-1,j-1},\ X_{i-1,j-1},\ Y_{i-1,j-1}" + z +
                r") + s(a_i, b_j) \\ X_{i,j} &= \max(M_{i-1,j} + o,\ X_{i-1,j} + e,\ Y_{i-1,j} + o) \\ "
                r"Y_{i,j} &= \max(M_{i,j-1} + o,\ Y_{i,j-1} + e,\ X_{i,j-1} + o) \end{aligned}")
-        text = (f"M(i,j) = max(M, X, Y at (i-1,j-1){zt}) + s(a_i,b_j); X(i,j) = max(M(i-1,j) + o, "
-                f"X(i-1,j) + e, Y(i-1,j) + o); Y(i,j) = max(M(i,j-1) + o, Y(i,j-1) + e, X(i,j-1) + o)")
-        why = words("Gotoh's three matrices (affine gaps): M ends in a substitution column (a diagonal move), "
-                    "X in a gap in seq2 (a vertical move, a_i over -), Y in a gap in seq1 (a horizontal move, "
-                    "- over b_j); opening a gap scores o, extending the one just opened scores e. -∞ marks a state "
-                    "no alignment ends in. ",
-                    ("Local: an alignment starts with a substitution column after a 0 (the 0 in M), and the "
-                     "score is the largest M." if p.local else
-                     "Start: M(0,0) = 0; the score is max(M, X, Y) at (n,m)."),
+        text = (f"M(i,j) = max(M, X, Y at (i−1,j−1){zt}) + s(aᵢ,bⱼ); X(i,j) = max(M(i−1,j) + o, "
+                f"X(i−1,j) + e, Y(i−1,j) + o); Y(i,j) = max(M(i,j−1) + o, Y(i,j−1) + e, X(i,j−1) + o)")
+        M, X, Y = var("M"), var("X"), var("Y")
+        why = words("Gotoh's three matrices (affine gaps): ", M, " ends in a substitution column (a diagonal "
+                    "move), ", X, " in a gap in seq2 (a vertical move, ", indexed("a", "i"), " over a gap), ", Y,
+                    " in a gap in seq1 (a horizontal move, a gap over ", indexed("b", "j"), "); opening a gap "
+                    "scores ", var("o"), ", extending the one just opened scores ", var("e"), ". ",
+                    var(r"-\infty", "−∞"), " marks a state no alignment ends in. ",
+                    *(("Local: an alignment starts with a substitution column after a 0 (the 0 in ", M,
+                       "), and the score is the largest ", M, ".") if p.local else
+                      ("Start: ", var(r"M_{0,0} = 0", "M(0,0) = 0"), "; the score is ",
+                       var(r"\max(M, X, Y)_{n,m}", "max(M, X, Y)(n,m)"), ".")),
                     (" Moves along a free border score 0." if p.mode == "semiglobal" else ""))
     return Step(Display(inline_math(tex, text)), why=why, label="recurrence")
 
@@ -112,7 +130,7 @@ def traceback_steps(p: AlignmentProblem, paths: OptimalPaths, listed: list[dict]
                           f"score = max(0, max {'H' if p.linear else 'M'}(i,j))")
         why = (f"The local score: the largest cell, {as_text(score)}, at {where}." if score > 0 else
                "The local score: no cell is positive, so the best local alignment is empty: score 0, "
-               "no alignment (n_optimal = 0).")
+               "no alignment (none counted).")
     else:
         if p.linear:
             lhs = inline_math(r"\text{score} = H_{%d,%d}" % (p.n, p.m), f"score = H({p.n},{p.m})")
@@ -126,14 +144,16 @@ def traceback_steps(p: AlignmentProblem, paths: OptimalPaths, listed: list[dict]
     n_opt = paths.n_optimal
     count = p.aligner.count(p.seq1, p.seq2)
     terms = [paths.N[q][i][j] for q, i, j in paths.ends]
-    why = ("The number of co-optimal alignments: N(v), the number of optimal paths from a start to node v, is "
-           "1 at a start plus the sum of N over the nodes v's counted arrows point to; the answer is the sum of N "
-           "over the ends" + (f" ({len(terms)} of them)" if len(terms) > 1 else "") + ". Exact integers.")
+    N, v = var("N"), var("v")
+    why = ("The number of co-optimal alignments: ", var("N(v)"), ", the number of optimal paths from a start to node ",
+           v, ", is 1 at a start plus the sum of ", N, " over the nodes ", v,
+           "'s counted arrows point to; the answer is the sum of ", N, " over the ends" + (f" ({len(terms)} of them)" if len(terms) > 1 else "")
+           + ". Exact integers.")
     sum_of_terms = " + ".join(map(str, terms))
     statement = Chain(inline_math(r"n_{\text{optimal}}", "n_optimal"),
                       ([inline_math(sum_of_terms, sum_of_terms)] if 1 < len(terms) <= 12 else [])
                       + [inline_math(str(n_opt), str(n_opt))])
-    steps.append(Step(statement, why=words(why), label="count",
+    steps.append(Step(statement, why=words(*why), label="count",
                       check=checked("equals numerics.alignment.count_optimal (exact)", n_opt == count)))
     if p.linear and n_opt and p.n and p.m:
         cells = [[GridCell(sum(paths.N[q][i][j] for q in range(3) if paths.marked[q][i][j])
@@ -141,9 +161,9 @@ def traceback_steps(p: AlignmentProblem, paths: OptimalPaths, listed: list[dict]
                   for j in range(p.m + 1)] for i in range(p.n + 1)]
         blocks = grid_blocks([""] + list(p.seq1), [""] + list(p.seq2), [("N", cells)], 41, 21)
         for k, (grid, (r0, r1), (c0, c1)) in enumerate(blocks):
-            part = "" if len(blocks) == 1 else f" Rows {r0}..{r1 - 1}, columns {c0}..{c1 - 1}."
-            steps.append(Step(grid, why=words("N on the cells of optimal paths (blank: on none); its value at the "
-                                              f"end is the count.{part}"),
+            part = "" if len(blocks) == 1 else f" Rows {r0} to {r1 - 1}, columns {c0} to {c1 - 1}."
+            steps.append(Step(grid, why=words(var("N"), " on the cells of optimal paths (blank: on none); its value "
+                                              f"at the end is the count.{part}"),
                               label="count-grid" if k == 0 else f"count-grid-{k + 1}",
                               check=checked("the count at the ends equals numerics.alignment.count_optimal",
                                             n_opt == count)))
@@ -162,7 +182,9 @@ def alignments_steps(p: AlignmentProblem, listed: list[dict], n_opt: int, *, how
         and len(listed) == (min(n_opt, p.max_alignments) if expect is None else expect)
     shown = (f"all {n_opt}" if len(listed) == n_opt else f"the first {len(listed)} of {n_opt}")
     how = how or ", by tracing the counted arrows back from each end (diagonal first, then up, then left)"
-    why = f"The co-optimal alignments, {shown}{how}; ranges are [start, end) in the original sequences."
+    why = (f"The co-optimal alignments, {shown}{how}; ranges are ", var(r"[\text{start}, \text{end})",
+                                                                        "[start, end)"),
+           " in the original sequences (the start included, the end not).")
     rows = []
     for k, a in enumerate(listed):
         for name, key, rng in (("seq1", "seq1_aligned", "seq1_range"), ("seq2", "seq2_aligned", "seq2_range")):
@@ -172,7 +194,7 @@ def alignments_steps(p: AlignmentProblem, listed: list[dict], n_opt: int, *, how
     if not listed:
         rows.append(["", "", "(none)", "", ""])
     # the LaTeX printer splits a long list across pages, an alignment's two rows together
-    steps = [Step(Table(["#", "", "aligned", "range", "score"], rows, align="llllr", group=2), why=words(why),
+    steps = [Step(Table(["#", "", "aligned", "range", "score"], rows, align="llllr", group=2), why=words(*why),
                   label="alignments",
                   check=checked("each alignment rescored column by column by numerics.alignment.alignment_score "
                                 "equals the score; the listed alignments are distinct", ok))]

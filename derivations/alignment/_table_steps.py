@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 
 from ..result import GridCell, Step, Table, checked, words
-from ._format import (ARROW_TEX, ARROW_TEXT, NO_MOVE, as_tex, as_text, grid_blocks, inline_math, signed_tex,
-                      signed_text, sum_tex, sum_text, to_sympy)
+from ._format import (ARROW_TEX, ARROW_TEXT, NO_MOVE, as_tex, as_text, grid_blocks, inline_math, letter_is,
+                      prefix_math, range_math, signed_tex, signed_text, sum_tex, sum_text, to_sympy, var)
 from ._problem import NEG, STATES, AlignmentProblem, plain_number
 from ._table import WorkedTable
 from ._traceback import OptimalPaths
@@ -27,11 +27,12 @@ def substitution_steps(p: AlignmentProblem) -> list[Step]:
     steps = []
     for k, (grid, (r0, r1), (c0, c1)) in enumerate(blocks):
         grid.numbered = False
-        part = ("" if len(blocks) == 1 else
-                f" Block {k + 1} of {len(blocks)}: a_{r0 + 1}..a_{r1}, b_{c0 + 1}..b_{c1}.")
-        steps.append(Step(grid, why=words(f"The substitution scores s(a_i, b_j) ({src}) of every pair: the score of "
-                                          "each diagonal move (and, below, the weight of each diagonal edge of the "
-                                          f"edit graph).{part}"),
+        part = (() if len(blocks) == 1 else
+                (f" Block {k + 1} of {len(blocks)}: ", prefix_math("a", r0 + 1, r1), ", ",
+                 prefix_math("b", c0 + 1, c1), "."))
+        steps.append(Step(grid, why=words("The substitution scores ", var("s(a_i, b_j)", "s(aᵢ, bⱼ)"),
+                                          f" ({src}) of every pair: the score of each diagonal move (and, below, "
+                                          "the weight of each diagonal edge of the edit graph).", *part),
                           check=checked("each equals numerics.alignment.alignment_score of the one-column alignment",
                                         ok),
                           label="substitution" if k == 0 else f"substitution-{k + 1}"))
@@ -94,8 +95,8 @@ def _row_why(p: AlignmentProblem, i: int):
         return words("Row 0 (the empty prefix of seq1): "
                      + ("a local alignment never ends on the border: 0." if p.local else
                         "only moves from the left (gaps in seq1)."))
-    return words(f"Row {i} (a_{i} = {p.seq1[i - 1]}): each cell the largest candidate, the arrows every "
-                 "candidate that attains it.")
+    return words(f"Row {i} (", letter_is(i, p.seq1[i - 1]), "): each cell the largest candidate, the arrows "
+                 "every candidate that attains it.")
 
 
 def _row_table(p: AlignmentProblem, table: WorkedTable, i: int) -> Table:
@@ -214,9 +215,9 @@ def grid_steps(p: AlignmentProblem, paths: OptimalPaths, dp) -> list[Step]:
     for k, (grid, (r0, r1), (c0, c1)) in enumerate(blocks):
         grid.caption = words(*caption)
         part = ("" if len(blocks) == 1 else
-                f" Block {k + 1} of {len(blocks)}: rows {r0}..{r1 - 1}, columns {c0}..{c1 - 1}.")
-        steps.append(Step(grid, why=words(f"The whole table ({what}), rows i = 0..{p.n} down, columns j = 0..{p.m} "
-                                          f"across.{part}"),
+                f" Block {k + 1} of {len(blocks)}: rows {r0} to {r1 - 1}, columns {c0} to {c1 - 1}.")
+        steps.append(Step(grid, why=words(f"The whole table ({what}), rows ", range_math("i", 0, p.n),
+                                          " down, columns ", range_math("j", 0, p.m), f" across.{part}"),
                           check=checked("every value and counted arrow equals numerics.alignment.dp_tables", ok),
                           label="table" if k == 0 else f"table-{k + 1}"))
     return steps

@@ -123,7 +123,7 @@ def large_result(p: AlignmentProblem, max_table: int) -> Result:
                   why=words("The exact number of co-optimal alignments, from numerics.alignment.count_optimal."),
                   label="count"),
              *alignments_steps(p, listed, n_opt, how=how, expect=expect)]
-    note = (f"Table omitted: {p.n} x {p.m} is larger than {max_table} x {max_table}, past which a worked table "
+    note = (f"Table omitted: {p.n} × {p.m} is larger than {max_table} × {max_table}, past which a worked table "
             "stops being readable; the score, the count and the alignments come from numerics.alignment.")
     notes = [note]
     if n_opt > len(listed):

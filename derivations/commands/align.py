@@ -14,8 +14,9 @@ table with the optimal cells boxed; the edit graph as a longest path
 the exact number of co-optimal alignments and up to --max-alignments of them.
 
 SEQ is the letters themselves (GATTACA) or a FASTA file (its first record,
-or --record N). Scores are added and maximised; gap penalties are negative
-scores; a gap of length k scores open + (k-1)*extend, and --gap G means
+or --record N). One FASTA file with two records or more gives both
+sequences (workedout align pair.fa: its records 0 and 1, or --record N1,N2). Scores are added and maximised; gap penalties are negative
+scores; a gap of length k scores open + (k−1)·extend, and --gap G means
 open = extend = G (linear gaps). Affine gaps are worked in Gotoh's three
 matrices M, X, Y. Past 40 letters the table is left out (score, count and
 alignments only).
@@ -42,7 +43,9 @@ def register(sub) -> None:
         example="workedout align GATTACA GCATGCU --format pdf -o nw.pdf",
         description=_DESCRIPTION)
     p.add_argument("seq1", metavar="SEQ1", help="first sequence (rows): letters, or a FASTA file")
-    p.add_argument("seq2", metavar="SEQ2", help="second sequence (columns): letters, or a FASTA file")
+    p.add_argument("seq2", metavar="SEQ2", nargs="?",
+                   help="second sequence (columns): letters, or a FASTA file; optional when SEQ1 is a FASTA "
+                        "file with two records or more (then its records 0 and 1, or --record N1,N2)")
     p.add_argument("--mode", choices=("global", "local", "semiglobal"), default="global",
                    help="global (Needleman-Wunsch, default), local (Smith-Waterman), semiglobal (end gaps free)")
     p.add_argument("--free-ends", metavar="ENDS",
@@ -59,8 +62,9 @@ def register(sub) -> None:
     gaps.add_argument("--gap-extend", metavar="E", help="affine gaps: each further position")
     p.add_argument("--max-alignments", type=integer(minimum=0), default=100, metavar="N",
                    help="list at most N co-optimal alignments (default 100); their number is always exact")
-    p.add_argument("--record", type=integer_list(minimum=0), default=[0], metavar="N",
-                   help="FASTA record to read, 0-based (default 0: the first); N1,N2 for each file")
+    p.add_argument("--record", type=integer_list(minimum=0), default=None, metavar="N",
+                   help="FASTA record to read, 0-based (default 0: the first); N1,N2 for each file, "
+                        "or the two records of SEQ1 when SEQ2 is left out (default 0,1)")
     add_output_options(p)
     p.set_defaults(run=_run)
 
@@ -75,6 +79,38 @@ def _sequence(arg: str, record: int, what: str) -> tuple[str, str]:
     return found.sequence, found.id or what.lower()
 
 
+def _pair(path: str, record) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Both sequences from one FASTA file: records 0 and 1, or ``--record N1,N2``."""
+    import os
+
+    from ...numerics.seqio import read_fasta
+    if not os.path.isfile(path):
+        if any(ch in path for ch in "/\\") or path.lower().endswith((".fa", ".fasta", ".fna", ".faa", ".txt")):
+            raise UsageError(f"SEQ1: file {path!r} does not exist (give the letters themselves or a FASTA file)")
+        raise UsageError("SEQ2: missing; give two sequences (GATTACA GCATGCU), or one FASTA file holding both")
+    try:
+        records = read_fasta(path)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"SEQ1: {exc}") from None
+    chosen = [0, 1] if record is None else record
+    if len(chosen) != 2:
+        raise UsageError(f"--record: {len(chosen)} number{'s' if len(chosen) != 1 else ''}; with SEQ1 alone, give the two records of "
+                         f"{path} to align, N1,N2 (default 0,1)")
+    if len(records) < 2:
+        raise UsageError(f"SEQ2: missing, and {path} holds one FASTA record; give SEQ2, or a FASTA file "
+                         "with two records")
+    out = []
+    for which, k in zip(("SEQ1", "SEQ2"), chosen):
+        if k >= len(records):
+            raise UsageError(f"--record: {k} is out of range; {path} has {len(records)} records, "
+                             f"numbered 0 to {len(records) - 1}")
+        found = records[k]
+        out.append((found.sequence, found.id or f"{os.path.basename(path)}:{k}"))
+    if out[0][1] == out[1][1]:  # two records with one id: tell them apart by their numbers
+        out = [(seq, f"{name}:{k}") for (seq, name), k in zip(out, chosen)]
+    return out[0], out[1]
+
+
 def _run(args) -> int:
     from ..alignment import align
     if args.matrix is not None and (args.match is not None or args.mismatch is not None):
@@ -83,11 +119,15 @@ def _run(args) -> int:
         raise UsageError("--gap: give either --gap (linear) or --gap-open and --gap-extend (affine), not both")
     if (args.gap_open is None) != (args.gap_extend is None):
         raise UsageError("--gap-open: affine gaps need both --gap-open and --gap-extend (or --gap G for linear)")
-    records = args.record * 2 if len(args.record) == 1 else args.record
-    if len(records) != 2:
-        raise UsageError(f"--record: {len(records)} numbers; expected N, or N1,N2 for each file")
-    seq1, name1 = _sequence(args.seq1, records[0], "SEQ1")
-    seq2, name2 = _sequence(args.seq2, records[1], "SEQ2")
+    if args.seq2 is None:
+        (seq1, name1), (seq2, name2) = _pair(args.seq1, args.record)
+    else:
+        given = args.record if args.record is not None else [0]
+        records = given * 2 if len(given) == 1 else given
+        if len(records) != 2:
+            raise UsageError(f"--record: {len(records)} numbers; expected N, or N1,N2 for each file")
+        seq1, name1 = _sequence(args.seq1, records[0], "SEQ1")
+        seq2, name2 = _sequence(args.seq2, records[1], "SEQ2")
     # scores are read exactly by align() itself; its errors name match, gap_open, ..., shown as the flags
     kw = {}
     if args.matrix is not None:

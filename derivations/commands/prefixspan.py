@@ -14,9 +14,12 @@ the paper's (_x) notation, its extensions into the last itemset and as a new
 itemset, and with --all the whole mining tree and every sequential pattern.
 
 DB is a file, or - for stdin, in one of three forms:
-  hand notation, one sequence per line, optionally after an id:
+  hand notation, one sequence per line, optionally after an id, then
+  optionally a count ("20 customers bought this sequence": the row counts
+  20 times in every support):
       10 <a(abc)(ac)d(cf)>
       20 <(ad)c(bc)(ae)>
+      30 20 x <(ef)(ab)(df)cb>
     (every character is an item; for longer names separate with commas:
      <bread, (milk, tea)>)
   SPMF: 1 -1 1 2 3 -1 -2   (-1 ends an itemset, -2 the sequence)
@@ -34,7 +37,8 @@ def register(sub) -> None:
         description=_DESCRIPTION)
     p.add_argument("db", metavar="DB", help="the sequence database: a file, or - for stdin")
     p.add_argument("--min-support", required=True,
-                   help="a count of sequences (2) or a fraction of them (0.25; 1.0 means every sequence)")
+                   help="a count of sequences (2) or a fraction of them (0.25 or 25%%; 1.0 means every sequence; "
+                        "with counts, a fraction of the rows counted their number of times)")
     p.add_argument("--prefix", help="the prefix to project on, such as '<a>' (default: every frequent item)")
     p.add_argument("--all", action="store_true", dest="all_patterns",
                    help="also the whole mining tree and every sequential pattern (JSON key patterns)")

@@ -60,7 +60,7 @@ CATALOGUE = (
 def prefixspan_checker(worked) -> Checker:
     """The :class:`Checker` of one worked PrefixSpan (``worked`` is its ``_Worked``)."""
     canonical = worked.canonical
-    n = worked.n
+    n = worked.total  # a percentage is of the sequences counted with their counts
 
     def support(location, expected, given):
         return support_reason(expected, given, n)

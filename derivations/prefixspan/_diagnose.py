@@ -13,7 +13,7 @@ from ._rules import project
 
 
 # ================================================================== diagnose
-def _count_variants(projected: list, last: tuple) -> dict:
+def _count_variants(projected: list, last: tuple, counts=None) -> dict:
     """Extension counts of a projected database by the right rule and by the wrong ones.
 
     {rule: {(kind, item): count}}: rules ``right``, ``later-only`` and ``underscore-only`` (the
@@ -27,6 +27,7 @@ def _count_variants(projected: list, last: tuple) -> dict:
     for pr in projected:
         if pr.empty:
             continue
+        w = counts[pr.index] if counts is not None and 0 <= pr.index < len(counts) else 1
         under = set(pr.partial)
         later: dict = {}
         for a in pr.rest:
@@ -35,22 +36,22 @@ def _count_variants(projected: list, last: tuple) -> dict:
                     later[y] = later.get(y, 0) + 1
         for y in under | set(later):
             key = ("into_last_itemset", y)
-            add("right", key)
+            add("right", key, w)
             contrib.setdefault(key, set()).add(pr.index)
-            add("occurrences", key, (y in under) + later.get(y, 0))
+            add("occurrences", key, w * ((y in under) + later.get(y, 0)))
             if y in under:
-                add("underscore-only", key)
+                add("underscore-only", key, w)
             if y in later:
-                add("later-only", key)
+                add("later-only", key, w)
         s_occ: dict = {}
         for a in pr.rest:
             for y in a:
                 s_occ[y] = s_occ.get(y, 0) + 1
         for y, c in s_occ.items():
             key = ("new_itemset", y)
-            add("right", key)
+            add("right", key, w)
             contrib.setdefault(key, set()).add(pr.index)
-            add("occurrences", key, c)
+            add("occurrences", key, w * c)
     out["contrib"] = contrib
     return out
 
@@ -64,7 +65,7 @@ class _Diagnosis:
 
     def __init__(self, worked, findings, result):
         self.w, self.f, self.result = worked, findings, result
-        self.n = worked.n
+        self.n = worked.total  # the sequences, each counted its number of times
         self.given = findings.given
         self.t = worked.minsup  # the student's threshold
         self.t_loc = None
@@ -122,8 +123,8 @@ class _Diagnosis:
         exp = self.result.answer["frequent_1"]
         self.item_loc = {}      # item -> discrepancy location of its frequent_1 entry (extra or missing)
         self.student_items = set()
-        sup = {x: len(s) for x, s in w.item_sids.items()}
-        occ = {x: sum(x in a for seq in w.db for a in seq) for x in w.item_sids}
+        sup = {x: w.sup(s) for x, s in w.item_sids.items()}
+        occ = {x: sum(c * sum(x in a for a in seq) for seq, c in zip(w.db, w.counts)) for x in w.item_sids}
         self.sup, self.occ = sup, occ
         listed = {}   # item -> given support
         self.student_frequent = set(w.frequent)
@@ -315,7 +316,7 @@ class _Diagnosis:
             if p not in counts:
                 true_db = [pr for pr in (project(s, prefix, k) for k, s in enumerate(w.db)) if pr is not None]
                 own = self.student_db.get(p, true_db)
-                counts[p] = (_count_variants(true_db, prefix[-1]), _count_variants(own, prefix[-1]))
+                counts[p] = (_count_variants(true_db, prefix[-1], w.counts), _count_variants(own, prefix[-1], w.counts))
         cand: dict = {}
         refuted: set = set()
         for text, (pt, prefix, kind, y) in judged.items():
@@ -446,7 +447,7 @@ class _Diagnosis:
             if p not in index:
                 d.subject = f"pattern {p} in the list of all patterns"
                 pt = _prefix_of(self.w, p)
-                sup = sum(engine.contains(s, pt) for s in self.w.db) if pt else 0
+                sup = engine.support(self.w.data, pt) if pt else 0
                 d.reason = f"not expected: support {sup} < min_support {self.w.minsup}"
             if p in earlier and self.f.at(earlier[p][1]) is not None and earlier[p][0] is not None and (
                     g is None or str(earlier[p][0]) == str(g) or self._same(earlier[p][0], g)):

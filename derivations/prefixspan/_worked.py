@@ -134,8 +134,11 @@ class _Worked:
         self.db = data.sequences
         self.ids = data.ids
         self.n = len(self.db)
+        self.counts = data.counts
+        self.weighted = data.weighted
+        self.total = data.total  # the sequences, each counted its number of times
         self.min_support_given = min_support
-        self.minsup = resolve_min_support(min_support, self.n, what="min_support")
+        self.minsup = resolve_min_support(min_support, self.total, what="min_support")
         self.all_patterns, self.closed, self.max_length = all_patterns, closed, max_length
         self.projection = projection
         self.dialect = data.dialect
@@ -144,10 +147,24 @@ class _Worked:
         self.notes: list = []
         # step 1 data
         self.item_sids = self._count_items()
-        self.frequent = [x for x in self.item_sids if len(self.item_sids[x]) >= self.minsup]
+        self.frequent = [x for x in self.item_sids if self.sup(self.item_sids[x]) >= self.minsup]
         self.frequent_set = set(self.frequent)
         self.by_name = {str(x): x for x in self.item_sids}  # items as written -> items (SPMF: integers)
         self.prefixes = self._prefixes(prefix)
+
+    # --- supports with counts ----------------------------------------------------
+    def sup(self, indices) -> int:
+        """The support of the sequences ``indices`` (each counted its number of times)."""
+        return sum(self.counts[k] for k in indices)
+
+    def sup_cell(self, indices):
+        """A support as a table shows it: with counts, the sum worked (``20 + 10 = 30``)."""
+        total = self.sup(indices)
+        if not self.weighted:
+            return total
+        if len(indices) < 2:
+            return str(total)  # one kind of cell in the column, so that it aligns as one
+        return " + ".join(str(self.counts[k]) for k in indices) + f" = {total}"
 
     # --- notation -----------------------------------------------------------
     def fmt(self, seq, partial: bool = False) -> str:
@@ -188,14 +205,14 @@ class _Worked:
             pattern = tuple(tuple(sort_items(set(a))) for a in prefix)
             if not pattern or not all(pattern):
                 raise ValueError(f"prefix: expected a non-empty pattern, got {prefix!r}")
-        sup = sum(engine.contains(seq, pattern) for seq in self.db)
+        sup = engine.support(self.data, pattern)
         if sup < self.minsup:
             length = sum(len(a) for a in pattern)
             if length == 1:
                 frequent = [self.fmt(((x,),)) for x in self.frequent]
                 what = "the frequent 1-sequences"
             else:
-                found = engine.prefixspan(self.db, self.minsup, max_length=length) if self.n else []
+                found = engine.prefixspan(self.data, self.minsup, max_length=length) if self.n else []
                 frequent = [self.fmt(p) for p, _ in found if sum(len(a) for a in p) == length]
                 what = f"the frequent {length}-sequences"
             listed = ", ".join(frequent[:15]) + (f", ... ({len(frequent)} in all)" if len(frequent) > 15 else "")
@@ -235,7 +252,7 @@ class _Worked:
                 "frequent_ext_", "iext_" if e["kind"] == "into_last_itemset" else "sext_")
         answer = {
             "min_support": self.minsup,
-            "frequent_1": [{"pattern": self.fmt(((x,),)), "support": len(self.item_sids[x])}
+            "frequent_1": [{"pattern": self.fmt(((x,),)), "support": self.sup(self.item_sids[x])}
                            for x in self.frequent],
             "projected": projected_answer,
             "extensions": extensions_answer,
@@ -248,7 +265,10 @@ class _Worked:
         if self.all_patterns:
             self.sources["patterns"] = "closed" if self.closed else "patterns"
         self.answer = answer
-        givens = [Given("sequences", self.n), Given("min_support", self.minsup),
+        givens = [Given("sequences", self.n)]
+        if self.weighted:
+            givens.append(Given("sequences with their counts", self.total))
+        givens += [Given("min_support", self.minsup),
                   Given("prefix", ", ".join(self.fmt(p) for p in self.prefixes) if self.prefixes else "none"),
                   Given("projection", self.projection)]
         if self.max_length is not None:
@@ -278,15 +298,21 @@ class _Worked:
             self.steps.append(Step(Display(_EMPTY), why=words("The database is empty: it has no sequences, "
                                                               "hence no patterns."), label="database"))
             return
-        rows = [[sid, self.fmt(seq)] for sid, seq in zip(self.ids, self.db)]
+        rows = [[sid, self.fmt(seq)] + ([c] if self.weighted else [])
+                for sid, seq, c in zip(self.ids, self.db, self.counts)]
         why = ["The sequence database. The items inside an itemset form a set, written sorted; "
                "parentheses only around itemsets of two or more items."]
+        if self.weighted:
+            why.append(f" A row's count is how many times the sequence occurs (as in 20 customers bought "
+                       f"it): the row counts that many times in every support, {self.total} sequences in all.")
         if self.data.notes:
             why.append(" Normalised on reading: " + "; ".join(self.data.notes) + ".")
         reread = [tuple(tuple(sort_items(self.by_name[x] for x in a))
                         for a in parse_sequence(self.fmt(seq), dialect=self.dialect)[0]) for seq in self.db]
         same = reread == list(self.db)
-        self.steps.append(Step(Table(["SID", "sequence"], _shown(rows, self.notes, "database rows"), align="ll"),
+        self.steps.append(Step(Table(["SID", "sequence"] + (["count"] if self.weighted else []),
+                                     _shown(rows, self.notes, "database rows"),
+                                     align="ll" + ("r" if self.weighted else "")),
                                why=words(*why),
                                check=checked("each sequence, written in the notation and read back, "
                                              "gives the same itemsets", same),
@@ -302,13 +328,19 @@ class _Worked:
                                    label="min_support"))
             return
         f = sp.Rational(fraction.numerator, fraction.denominator)
-        value = sp.ceiling(f * self.n)
+        n = self.total
+        value = sp.ceiling(f * n)
+        percent = str(ms).strip() if isinstance(ms, str) and str(ms).strip().endswith("%") else None
+        f_tex, f_text = ((percent[:-1].strip() + r"\%", percent[:-1].strip() + "%") if percent
+                         else (sp.latex(f), str(f)))
         self.steps.append(Step(
-            Chain(name, [InlineMath(Tex(r"\lceil %s \cdot %d \rceil" % (sp.latex(f), self.n)),
-                                    f"ceil({f} * {self.n})"),
+            Chain(name, [InlineMath(Tex(r"\lceil %s \cdot %d \rceil" % (f_tex, n)),
+                                    f"⌈{f_text} · {n}⌉"),
                          sp.Integer(max(1, int(value)))]),
-            why=words("a fraction of the ", self.n, " sequences: the smallest count c with ",
-                      InlineMath(Tex(r"c \ge f \cdot n"), "c >= f n"),
+            why=words("a fraction of the ", n, " sequences" + (" (each row counted its number of times)"
+                                                               if self.weighted else "")
+                      + ": the smallest count ", InlineMath(Tex("c"), "c"), " with ",
+                      InlineMath(Tex(r"c \ge f \cdot n"), "c ≥ f·n"),
                       ", in exact arithmetic from the decimal as given (and at least 1)"),
             check=checked("equals numerics.thresholds.resolve_min_support",
                           max(1, int(value)) == self.minsup),
@@ -317,10 +349,10 @@ class _Worked:
     def _step_counts(self) -> None:
         rows = []
         for x, sids in self.item_sids.items():
-            rows.append([self.fmt(((x,),)), "{" + ", ".join(self.ids[k] for k in sids) + "}", len(sids),
-                         "yes" if len(sids) >= self.minsup else "no"])
-        every = dict(engine.prefixspan(self.db, 1, max_length=1)) if self.n else {}
-        direct = every == {((x,),): len(s) for x, s in self.item_sids.items()}
+            rows.append([self.fmt(((x,),)), "{" + ", ".join(self.ids[k] for k in sids) + "}", self.sup_cell(sids),
+                         "yes" if self.sup(sids) >= self.minsup else "no"])
+        every = dict(engine.prefixspan(self.data, 1, max_length=1)) if self.n else {}
+        direct = every == {((x,),): self.sup(s) for x, s in self.item_sids.items()}
         if rows:
             self.steps.append(Step(
                 Table(["1-sequence", "in sequences", "support", "frequent"],
@@ -330,13 +362,13 @@ class _Worked:
                 check=checked("every support recomputed by numerics.prefixspan.prefixspan "
                               "(min_support 1, max_length 1)", direct),
                 label="counts"))
-        mined = engine.prefixspan(self.db, self.minsup, max_length=1) if self.n else []
-        ok = [(p, s) for p, s in mined] == [(((x,),), len(self.item_sids[x])) for x in self.frequent]
+        mined = engine.prefixspan(self.data, self.minsup, max_length=1) if self.n else []
+        ok = [(p, s) for p, s in mined] == [(((x,),), self.sup(self.item_sids[x])) for x in self.frequent]
         dropped = [self.fmt(((x,),)) for x in self.item_sids if x not in self.frequent_set]
         why = f"the frequent 1-sequences: the items with support at least {self.minsup}"
         if dropped:
             why += "; not frequent: " + ", ".join(dropped[:20]) + (", ..." if len(dropped) > 20 else "")
-        self._pattern_steps([(((x,),), len(self.item_sids[x])) for x in self.frequent], "frequent_1", why,
+        self._pattern_steps([(((x,),), self.sup(self.item_sids[x])) for x in self.frequent], "frequent_1", why,
                             "equals the length-1 patterns of numerics.prefixspan.prefixspan", ok,
                             none="; no item reaches it, so there are no projected databases and no sequential "
                                  "patterns")
@@ -401,31 +433,34 @@ class _Worked:
         for y, found in i_counts.items():
             pattern = prefix[:-1] + (tuple(sort_items(last + (y,))),)
             counted = ", ".join(f"{self.ids[k]} via {self._source(src, y)}" for k, src in found)
-            rows.append([self.fmt(pattern), counted, len(found), "yes" if len(found) >= self.minsup else "no"])
-        i_ok = all(engine.support(self.db, prefix[:-1] + (tuple(sort_items(last + (y,))),)) == len(f)
-                   for y, f in i_counts.items())
-        why_i = words(f"As an element of the last itemset ({last_text}): an item x counts in a sequence when it "
-                      "follows the prefix's items in the underscore itemset, (_x), or when a later itemset "
-                      f"holds the whole last itemset {last_text} together with x. The second source is the one "
-                      "easy to forget: the first occurrence is not the only place the last itemset can be "
+            ks = [k for k, _ in found]
+            rows.append([self.fmt(pattern), counted, self.sup_cell(ks), "yes" if self.sup(ks) >= self.minsup else "no"])
+        i_ok = all(engine.support(self.data, prefix[:-1] + (tuple(sort_items(last + (y,))),))
+                   == self.sup(k for k, _ in f) for y, f in i_counts.items())
+        x = InlineMath(Tex("x"), "x")
+        why_i = words(f"As an element of the last itemset ({last_text}): an item ", x, " counts in a sequence when "
+                      "it follows the prefix's items in the underscore itemset, (_x), or when a later itemset "
+                      f"holds the whole last itemset {last_text} together with ", x, ". The second source is the "
+                      "one easy to forget: the first occurrence is not the only place the last itemset can be "
                       "completed.")
         self._count_table(rows, why_i, i_ok, f"iext_{i}", p, "element")
         # new itemset
         rows = []
         for y, found in s_counts.items():
             pattern = prefix + ((y,),)
-            rows.append([self.fmt(pattern), "{" + ", ".join(self.ids[k] for k in found) + "}", len(found),
-                         "yes" if len(found) >= self.minsup else "no"])
-        s_ok = all(engine.support(self.db, prefix + ((y,),)) == len(f) for y, f in s_counts.items())
-        why_s = words("As a new itemset after the prefix: an item x counts once in each sequence where it occurs "
-                      "in an itemset after the underscore one (the items of (_x) share the prefix's itemset, "
+            rows.append([self.fmt(pattern), "{" + ", ".join(self.ids[k] for k in found) + "}",
+                         self.sup_cell(found), "yes" if self.sup(found) >= self.minsup else "no"])
+        s_ok = all(engine.support(self.data, prefix + ((y,),)) == self.sup(f) for y, f in s_counts.items())
+        why_s = words("As a new itemset after the prefix: an item ", x, " counts once in each sequence where it "
+                      "occurs in an itemset after the underscore one (the items of (_x) share the prefix's itemset, "
                       "so they do not come after it).")
         self._count_table(rows, why_s, s_ok, f"sext_{i}", p, "new itemset")
         # the frequent extensions, in pattern order
-        frequent = [(prefix + ((y,),), len(f), "new_itemset") for y, f in s_counts.items() if len(f) >= self.minsup]
-        frequent += [(prefix[:-1] + (tuple(sort_items(last + (y,))),), len(f), "into_last_itemset")
-                     for y, f in i_counts.items() if len(f) >= self.minsup]
-        mined = engine.prefixspan(self.db, self.minsup, max_length=length) if self.n else []
+        frequent = [(prefix + ((y,),), self.sup(f), "new_itemset") for y, f in s_counts.items()
+                    if self.sup(f) >= self.minsup]
+        frequent += [(prefix[:-1] + (tuple(sort_items(last + (y,))),), self.sup(k for k, _ in f), "into_last_itemset")
+                     for y, f in i_counts.items() if self.sup(k for k, _ in f) >= self.minsup]
+        mined = engine.prefixspan(self.data, self.minsup, max_length=length) if self.n else []
         expected = {pt: s for pt, s in mined if sum(len(a) for a in pt) == length and is_prefix(prefix, pt)}
         ok = expected == {pt: s for pt, s, _ in frequent}
         self._pattern_steps([(pt, s) for pt, s, _ in frequent], f"frequent_ext_{i}",
@@ -459,10 +494,10 @@ class _Worked:
         nodes = []  # (pattern, support, shown projection, frequent extensions)
         root = [Projected(k, (), seq) for k, seq in enumerate(self.db)]
         for x in self.frequent:
-            self._grow(((x,),), len(self.item_sids[x]), [pr for pr in extend(root, (), x, "s") if not pr.empty],
+            self._grow(((x,),), self.sup(self.item_sids[x]), [pr for pr in extend(root, (), x, "s") if not pr.empty],
                        nodes, limit)
         everything = [(pt, s) for pt, s, _, _ in nodes]
-        mined = engine.prefixspan(self.db, self.minsup, max_length=limit) if self.n else []
+        mined = engine.prefixspan(self.data, self.minsup, max_length=limit) if self.n else []
         same = everything == mined
         length_ok = lambda pt: self.max_length is None or sum(len(a) for a in pt) <= self.max_length  # noqa: E731
         shown_nodes = [nd for nd in nodes if length_ok(nd[0])]
@@ -512,7 +547,7 @@ class _Worked:
             return [{"pattern": self.fmt(pt), "support": s} for pt, s in patterns]
         closed = [(pt, s) for pt, s in patterns
                   if not any(s2 == s and q != pt and engine.contains(q, pt) for q, s2 in everything)]
-        oracle = engine.prefixspan(self.db, self.minsup, max_length=self.max_length, closed=True) if self.n else []
+        oracle = engine.prefixspan(self.data, self.minsup, max_length=self.max_length, closed=True) if self.n else []
         self._pattern_steps(closed, "closed", "the closed patterns: those that no proper super-sequence "
                                 "contains with the same support (each pattern compared with every longer one)",
                                 "equals numerics.prefixspan.prefixspan(closed=True) (one-item deletions)",
@@ -522,9 +557,10 @@ class _Worked:
     def _grow(self, pattern, support, projected, nodes, limit) -> None:
         last = pattern[-1]
         i_counts, s_counts = count_extensions([pr for pr in projected if not pr.empty], last)
-        extensions = [(pattern + ((y,),), len(f), y, "s") for y, f in s_counts.items() if len(f) >= self.minsup]
-        extensions += [(pattern[:-1] + (tuple(sort_items(last + (y,))),), len(f), y, "i")
-                       for y, f in i_counts.items() if len(f) >= self.minsup]
+        extensions = [(pattern + ((y,),), self.sup(f), y, "s") for y, f in s_counts.items()
+                      if self.sup(f) >= self.minsup]
+        extensions += [(pattern[:-1] + (tuple(sort_items(last + (y,))),), self.sup(k for k, _ in f), y, "i")
+                       for y, f in i_counts.items() if self.sup(k for k, _ in f) >= self.minsup]
         if limit is not None and sum(len(a) for a in pattern) >= limit:
             extensions = []
         nodes.append((pattern, support, [self.shown(pr) for pr in projected], [(e, s) for e, s, _, _ in extensions]))
@@ -581,6 +617,8 @@ def _as_fraction(value) -> Fraction | None:
     if text.lstrip("+-").isdigit():
         return None
     try:
+        if text.endswith("%"):  # a percentage, as textbooks print it (22%)
+            return Fraction(Decimal(text[:-1].strip())) / 100
         return Fraction(Decimal(text)) if "/" not in text else Fraction(text)
     except (InvalidOperation, ValueError, ZeroDivisionError):
         return None

@@ -66,7 +66,7 @@ import numpy as np
 from numba import njit
 
 from ._kernels import sort_unique_runs
-from .thresholds import resolve_min_support
+from .thresholds import parse_fraction, resolve_min_support
 from .transactions import TransactionDatabase
 
 __all__ = [
@@ -252,7 +252,8 @@ def association_rules(itemsets: Mapping, n_transactions: int, min_confidence=0.0
         N, the number of transactions.
     min_confidence : number or str
         :math:`c_{\min}` in [0, 1]: a decimal (``0.7``, ``"0.7"``, read as the
-        decimal it prints as), a fraction (``"7/10"``) or 0/1.
+        decimal it prints as), a fraction (``"7/10"``), a percentage
+        (``"70%"``) or 0/1.
 
     Returns
     -------
@@ -297,7 +298,7 @@ def resolve_min_confidence(min_confidence, *, what: str = "min_confidence") -> F
     """The minimum confidence as an exact fraction in [0, 1].
 
     A float is read as the decimal it prints as (``0.7`` is 7/10); a string
-    may be a decimal or ``p/q``.
+    may be a decimal, ``p/q`` or a percentage (``70%``).
     """
     if isinstance(min_confidence, bool):
         raise ValueError(f"{what}: expected a number in [0, 1], got {min_confidence!r}")
@@ -311,11 +312,15 @@ def resolve_min_confidence(min_confidence, *, what: str = "min_confidence") -> F
                 raise ValueError
             c = Fraction(Decimal(repr(min_confidence)))
         elif isinstance(min_confidence, str):
-            text = min_confidence.strip()
-            c = Fraction(text) if "/" in text else Fraction(Decimal(text))
+            c = parse_fraction(min_confidence, what=what, expected="a number in [0, 1] (such as 0.7, 7/10 "
+                                                                   "or 70%)")
         else:
             c = Fraction(min_confidence)
-    except (ValueError, InvalidOperation, ZeroDivisionError, TypeError):
+    except ValueError as exc:
+        if str(exc).startswith(f"{what}:"):
+            raise
+        raise ValueError(f"{what}: expected a number in [0, 1] (such as 0.7), got {min_confidence!r}") from None
+    except (InvalidOperation, ZeroDivisionError, TypeError):
         raise ValueError(f"{what}: expected a number in [0, 1] (such as 0.7), got {min_confidence!r}") from None
     if not 0 <= c <= 1:
         raise ValueError(f"{what}: must be between 0 and 1, got {min_confidence}")

@@ -19,8 +19,20 @@ The four forms, all read here and nowhere else:
   ``@ITEM=7=bread`` names item 7. When every item is an integer written
   plainly (``7``, ``-2``, not ``07`` or ``+7``) the items are integers,
   else they are names.
+
+  Two prefixes, as textbooks print transaction tables: a **count**
+  ``N x`` (``3 x I1, I2``: the line counts as N identical transactions, in
+  N and in every support; ``×`` is read as ``x``; after the id when there
+  is one, ``T100 3 x I1, I2``), and a **transaction id** (``T100 I1, I2, I5``, ``T100: I1 I2 I5``, ``T100, I1, I2``), kept
+  for the worked steps and never read as an item. The id column is
+  detected when the first word of every line is a distinct id of one shape
+  (letters then digits, ``T100``, or an integer beside named items) and no
+  item has that shape; ``tid_column=True`` forces it (any first word), and
+  ``False`` reads the first word as an item. A first line ``TID ...`` is
+  then a header, skipped. A note says what was detected.
 * **CSV baskets**: one transaction per row, one item per non-empty cell
-  (cells stripped of surrounding spaces), no header; CSV quoting lets a
+  (cells stripped of surrounding spaces), no header (a first cell that is
+  an id, ``T100,I1,I2``, is detected as in the lines form); CSV quoting lets a
   name hold a comma. Rows may have different lengths, or be padded with
   empty cells (as pandas writes them). Blank rows are skipped, as the
   project's CSV reader (:func:`numerics.io.read_csv`) does: write an empty
@@ -61,6 +73,11 @@ _MAX_NOTES = 8
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]*)\Z")
 _ITEM_NAME = re.compile(r"@ITEM=(-?\d+)=(.*)\Z")
 _ONEHOT_VALUES = {"0": False, "1": True, "true": True, "false": False}
+_COUNT = re.compile(r"\s*(\d+)(?:\s+[xX]\s+|\s*×\s*)")
+_TID = re.compile(r"([A-Za-z]*)(\d+)\Z")
+_TID_HEADERS = ("tid", "tids", "id", "transaction", "transactions", "transaction id", "trans. id")
+#: the largest N a file's counts may add up to (the counted rows are expanded)
+MAX_COUNTED = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,13 @@ class TransactionDatabase:
         often (``{item: count}``, empty for most); None when nothing repeats.
         Support counts each transaction once; this keeps what was typed, so a
         checker can recognise a student who counted repeats.
+    tids : tuple of str, optional
+        Per *printed row*, its transaction id as typed (``"T100"``; None for
+        a row without one); None when the input has no id column.
+    counts : tuple of int, optional
+        Per printed row, how many transactions it stands for (``3 x I1, I2``);
+        None when no row has a count. ``transactions`` holds each row
+        ``count`` times, so N and every support count it that often.
     """
 
     transactions: tuple
@@ -93,6 +117,19 @@ class TransactionDatabase:
     source: str = "DB"
     notes: tuple = field(default_factory=tuple)
     multiplicities: tuple | None = None
+    tids: tuple | None = None
+    counts: tuple | None = None
+
+    @property
+    def rows(self) -> list:
+        """The printed rows: ``(tid, count, transaction)`` each (tid None without an id column)."""
+        counts = self.counts or (1,) * len(self.transactions)
+        tids = self.tids or (None,) * len(counts)
+        out, pos = [], 0
+        for tid, c in zip(tids, counts):
+            out.append((tid, c, self.transactions[pos]))
+            pos += c
+        return out
 
     @property
     def n_transactions(self) -> int:
@@ -114,7 +151,8 @@ class TransactionDatabase:
 
 
 # ------------------------------------------------------------------ dispatch
-def read_transactions(source, *, format: str = "auto", name: str | None = None) -> TransactionDatabase:  # noqa: A002
+def read_transactions(source, *, format: str = "auto", name: str | None = None,  # noqa: A002
+                      tid_column: bool | None = None) -> TransactionDatabase:
     """Read a transaction database from a file, or from standard input for ``"-"``.
 
     Parameters
@@ -125,6 +163,10 @@ def read_transactions(source, *, format: str = "auto", name: str | None = None) 
         ``auto`` decides by the extension, else by the content (module docstring).
     name : str, optional
         The name used in error messages (default: the file name, or ``DB``).
+    tid_column : bool, optional
+        Whether the first word of each line (or cell of each CSV row) is a
+        transaction id: None detects it (module docstring), True forces it,
+        False reads it as an item.
 
     Raises
     ------
@@ -157,10 +199,11 @@ def read_transactions(source, *, format: str = "auto", name: str | None = None) 
         format = "json"  # noqa: A001
     elif format == "auto" and suffix in (".csv", ".tsv"):
         format = "csv-auto"  # noqa: A001
-    return parse_transactions(text, format=format, source=label)
+    return parse_transactions(text, format=format, source=label, tid_column=tid_column)
 
 
-def parse_transactions(text: str, *, format: str = "auto", source: str = "DB") -> TransactionDatabase:  # noqa: A002
+def parse_transactions(text: str, *, format: str = "auto", source: str = "DB",  # noqa: A002
+                       tid_column: bool | None = None) -> TransactionDatabase:
     """Read a transaction database from its text (see the module docstring).
 
     ``format="auto"`` reads JSON when the first character other than white
@@ -174,23 +217,23 @@ def parse_transactions(text: str, *, format: str = "auto", source: str = "DB") -
     if format == "json":
         return read_json(text, source=source)
     if format == "lines":
-        return read_lines(text, source=source)
+        return read_lines(text, source=source, tid_column=tid_column)
     if format == "csv":
-        return read_csv_baskets(text, source=source)
+        return read_csv_baskets(text, source=source, tid_column=tid_column)
     if format == "onehot":
         return read_onehot(text, source=source)
     if format == "csv-auto":
         if _ragged_plain(text):
-            return _ragged_baskets(text, source)
+            return _ragged_baskets(text, source, tid_column)
         header, rows = _csv(text, source)
         return (_onehot(header, rows, source) if _looks_onehot(header, rows)
-                else _baskets(header, rows, source))
+                else _baskets(header, rows, source, tid_column))
     raise ValueError(f"{source}: format {format!r} is not one of {', '.join(FORMATS)}")
 
 
 # --------------------------------------------------------------------- lines
-def read_lines(text: str, *, source: str = "DB") -> TransactionDatabase:
-    """One transaction per line, items separated by spaces or commas (FIMI / SPMF)."""
+def read_lines(text: str, *, source: str = "DB", tid_column: bool | None = None) -> TransactionDatabase:
+    """One transaction per line, items separated by spaces or commas (FIMI / SPMF); ``N x`` and id prefixes."""
     lines = text.splitlines()
     names: dict[str, str] = {}
     content: list[tuple[int, str]] = []
@@ -202,20 +245,122 @@ def read_lines(text: str, *, source: str = "DB") -> TransactionDatabase:
                 names[str(int(m.group(1)))] = m.group(2).strip()
             continue
         content.append((number, line))
+    counts, counted = [], []
+    for i, (number, line) in enumerate(content):
+        m = _COUNT.match(line)
+        if m and line[m.end():].strip():
+            count = int(m.group(1))
+            if count < 1:
+                raise ValueError(f"{source}: line {number}: the count {count} x: a row stands for at least one "
+                                 "transaction (delete the line to leave it out)")
+            content[i] = (number, line[m.end():])
+            counted.append(number)
+        counts.append(int(m.group(1)) if m and line[m.end():].strip() else 1)
     commas = any("," in line for _, line in content)
     rows, where = [], []
     for number, line in content:
         tokens = [t.strip() for t in line.split(",")] if commas else line.split()
-        tokens = [t for t in tokens if t]
-        for j, t in enumerate(tokens):
-            _check_name(t, f"{source}: line {number}, item {j + 1}")
-        rows.append(tokens)
+        rows.append([t for t in tokens if t])
         where.append(f"line {number}")
+    rows, where, counts, tids, notes = _tid_column(rows, where, counts, tid_column, source,
+                                                   split_first=commas)
+    if tids is not None:  # a count after the id: "T100 3 x I1, I2"
+        for i, row in enumerate(rows):
+            line = ", ".join(row) if commas else " ".join(row)
+            m = _COUNT.match(line)
+            if m and counts[i] == 1 and line[m.end():].strip():
+                count = int(m.group(1))
+                if count < 1:
+                    raise ValueError(f"{source}: {where[i]}: the count {count} x: a row stands for at least one "
+                                     "transaction (delete the line to leave it out)")
+                rest = line[m.end():]
+                rows[i] = [t for t in ([x.strip() for x in rest.split(",")] if commas else rest.split()) if t]
+                counts[i] = count
+                counted.append(int(where[i].split()[1]))
+    for row, here in zip(rows, where):
+        for j, t in enumerate(row):
+            _check_name(t, f"{source}: {here}, item {j + 1}")
     if names:
         rows = [[names.get(str(int(t)), t) if _INTEGER.match(t) else t for t in row] for row in rows]
     elif rows and all(_INTEGER.match(t) for t in chain.from_iterable(rows)):
         rows = [[int(t) for t in row] for row in rows]
-    return _build(rows, where, "lines", source)
+    if counted:
+        notes.append(_count_note(counted, counts))
+    return _build(rows, where, "lines", source, tids=tids, counts=counts if counted else None, first_notes=notes)
+
+
+def _count_note(counted: list, counts: list) -> str:
+    shown = ", ".join(map(str, counted[:_MAX_NOTES])) + (", ..." if len(counted) > _MAX_NOTES else "")
+    return (f"{len(counted)} line{'s' if len(counted) != 1 else ''} ({'line' if len(counted) == 1 else 'lines'} "
+            f"{shown}) start{'s' if len(counted) == 1 else ''} with a count 'N x': each stands for N identical "
+            f"transactions, counted N times in N = {sum(counts)} and in every support")
+
+
+def _tid_column(rows: list, where: list, counts: list, tid_column, source: str, *, split_first: bool):
+    """Take the transaction ids off the rows when there is an id column (detected, or forced)."""
+    notes: list[str] = []
+    if tid_column is False:
+        return rows, where, counts, None, notes
+
+    def first(row):
+        """(the first word, the row without it)."""
+        if not row:
+            return None, []
+        if split_first:
+            parts = row[0].split(None, 1)
+            word, rest = parts[0], ([parts[1].strip()] if len(parts) > 1 and parts[1].strip() else [])
+            return word, rest + row[1:]
+        return row[0], row[1:]
+
+    split = [first(row) for row in rows]
+    # a header line such as "TID  List of item_IDs"
+    header = None
+    lead = next((i for i, row in enumerate(rows) if row), None)
+    if lead is not None and len([r for r in rows if r]) > 1:
+        label = (rows[lead][0] if split_first else " ".join(rows[lead][:2])).lower().rstrip(":")
+        if split[lead][0].lower().rstrip(":") in _TID_HEADERS or label in _TID_HEADERS:
+            header = lead
+    body = [i for i, row in enumerate(rows) if row and i != header]
+    words_ = [split[i][0].rstrip(":") or split[i][0] for i in body]
+    if tid_column is None:
+        shapes = [_TID.match(w) for w in words_]
+        prefixes = {m.group(1) for m in shapes if m}
+        detected = (bool(body) and all(shapes) and len(set(words_)) == len(words_) and len(prefixes) == 1)
+        if detected:
+            prefix = prefixes.pop()
+            shape = re.compile(re.escape(prefix) + r"\d+\Z")
+            detected = not any(shape.match(t) for i in body for t in split[i][1])
+        if not detected:
+            if split_first and body and all(len(rows[i][0].split()) > 1 and _TID.match(words_[k])
+                                            for k, i in enumerate(body)):
+                notes.append("every line's first field starts with a word like a transaction id "
+                             f"({words_[0]}) followed by a space; they are read as part of the first item's name "
+                             "because the words are not distinct ids of one shape: pass --tid-column if they are ids")
+            return rows, where, counts, None, notes
+    elif not body:
+        return rows, where, counts, None, notes
+    tids = []
+    new_rows, new_where, new_counts = [], [], []
+    for i, row in enumerate(rows):
+        if i == header:
+            continue
+        if row:
+            tids.append(split[i][0].rstrip(":") or split[i][0])
+            new_rows.append(split[i][1])
+        else:
+            tids.append(None)
+            new_rows.append([])
+        new_where.append(where[i] + (f" ({tids[-1]})" if tids[-1] else ""))
+        new_counts.append(counts[i])
+    ids = [t for t in tids if t is not None]
+    shown = ", ".join(ids[:3]) + (", ..., " + ids[-1] if len(ids) > 4 else "".join(", " + x for x in ids[3:]))
+    how = "given (--tid-column)" if tid_column else ("detected: the first word of every line is a distinct id "
+                                                    "of one shape that no item has; --no-tid-column reads it "
+                                                    "as an item")
+    notes.append(f"transaction ids {shown} read from the first column, not as items ({how})"
+                 + (f"; {where[header]} ({' '.join(rows[header])!r}) is a header, skipped"
+                    if header is not None else ""))
+    return new_rows, new_where, new_counts, tuple(tids), notes
 
 
 # ---------------------------------------------------------------------- JSON
@@ -252,12 +397,12 @@ def read_json(text: str, *, source: str = "DB") -> TransactionDatabase:
 
 
 # ----------------------------------------------------------------------- CSV
-def read_csv_baskets(text: str, *, source: str = "DB") -> TransactionDatabase:
-    """CSV baskets: one transaction per row, one item per non-empty cell, no header."""
+def read_csv_baskets(text: str, *, source: str = "DB", tid_column: bool | None = None) -> TransactionDatabase:
+    """CSV baskets: one transaction per row, one item per non-empty cell, no header (an id first cell detected)."""
     if _ragged_plain(text):
-        return _ragged_baskets(text, source)
+        return _ragged_baskets(text, source, tid_column)
     header, rows = _csv(text, source)
-    return _baskets(header, rows, source)
+    return _baskets(header, rows, source, tid_column)
 
 
 def read_onehot(text: str, *, source: str = "DB") -> TransactionDatabase:
@@ -286,7 +431,7 @@ def _ragged_plain(text: str) -> bool:
     return len(widths) > 1
 
 
-def _ragged_baskets(text: str, source: str) -> TransactionDatabase:
+def _ragged_baskets(text: str, source: str, tid_column=None) -> TransactionDatabase:
     """Baskets of different lengths and no quotes: each non-blank line split at its commas."""
     rows, where = [], []
     for number, line in enumerate(text.splitlines(), 1):
@@ -298,10 +443,11 @@ def _ragged_baskets(text: str, source: str) -> TransactionDatabase:
             _check_name(t, f"{source}: line {number}, item {j}")
         rows.append(tokens)
         where.append(f"line {number}")
-    return _build(rows, where, "csv", source)
+    rows, where, _, tids, notes = _tid_column(rows, where, [1] * len(rows), tid_column, source, split_first=False)
+    return _build(rows, where, "csv", source, tids=tids, first_notes=notes)
 
 
-def _baskets(header, rows, source) -> TransactionDatabase:
+def _baskets(header, rows, source, tid_column=None) -> TransactionDatabase:
     all_rows = ([header] if header is not None else []) + rows
     items, where = [], []
     for number, cells in all_rows:
@@ -313,7 +459,9 @@ def _baskets(header, rows, source) -> TransactionDatabase:
                 tokens.append(c)
         items.append(tokens)
         where.append(f"line {number}")
-    return _build(items, where, "csv", source)
+    items, where, _, tids, notes = _tid_column(items, where, [1] * len(items), tid_column, source,
+                                               split_first=False)
+    return _build(items, where, "csv", source, tids=tids, first_notes=notes)
 
 
 def _looks_onehot(header, rows) -> bool:
@@ -385,8 +533,12 @@ def from_transactions(transactions: Iterable, *, what: str = "transactions") -> 
 
 
 # ------------------------------------------------------------------- helpers
-def _build(rows: list[list], where: list[str], form: str, source: str) -> TransactionDatabase:
-    notes: list[str] = []
+def _build(rows: list[list], where: list[str], form: str, source: str, *, tids=None, counts=None,
+           first_notes=()) -> TransactionDatabase:
+    notes: list[str] = list(first_notes)
+    if counts is not None and sum(counts) > MAX_COUNTED:
+        raise ValueError(f"{source}: the counts add up to N = {sum(counts)} transactions, above the "
+                         f"{MAX_COUNTED:,} this reader expands")
     transactions = []
     try:
         distinct = set(chain.from_iterable(rows))
@@ -414,8 +566,13 @@ def _build(rows: list[list], where: list[str], form: str, source: str) -> Transa
         shown = ", ".join(empty[:_MAX_NOTES]) + (", ..." if len(empty) > _MAX_NOTES else "")
         notes.append(f"{len(empty)} empty transaction{'s' if len(empty) != 1 else ''} ({shown}): "
                      "counted in N")
+    if counts is not None:  # each counted row stands for that many identical transactions
+        transactions = [t for t, c in zip(transactions, counts) for _ in range(c)]
+        multiplicities = [m for m, c in zip(multiplicities, counts) for _ in range(c)]
     return TransactionDatabase(tuple(transactions), items, form, source, tuple(notes),
-                               tuple(multiplicities) if repeated else None)
+                               tuple(multiplicities) if repeated else None,
+                               tuple(tids) if tids is not None else None,
+                               tuple(counts) if counts is not None else None)
 
 
 def _check_name(name: str, where: str) -> None:

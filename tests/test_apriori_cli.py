@@ -55,7 +55,7 @@ def test_help_has_a_runnable_example(tmp_path):
     env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
     proc = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", example], cwd=tmp_path, env=env,
                           capture_output=True, text=True)
-    assert proc.returncode == 0 and "Rule 1: {I1, I5} → {I2}" in proc.stdout
+    assert proc.returncode == 0 and "Rule 1: {I1, I5} ⇒ {I2}" in proc.stdout
 
 
 def test_blank_line_is_an_empty_transaction(run_cli, tmp_path):

@@ -269,10 +269,10 @@ def test_the_textbook_report_names_the_rule_and_the_pruning_subset():
     unpruned = by_subject["candidate {I1, I3, I5} at level 3"]
     assert unpruned.reason.startswith("not expected: its subset {I3, I5} is not in L_2")
     assert unpruned.step == r.step_number("prune_3") and "no-prune" in _ids(unpruned)
-    conf = by_subject["confidence of rule {I1} => {I2, I5}"]
+    conf = by_subject["confidence of rule {I1} ⇒ {I2, I5}"]
     assert "confidence-denominator" in _ids(conf) and conf.step == r.step_number("rule_defs")
     text = report.to_text()
-    assert "confidence of rule {I1} => {I2, I5}" in text and "rules[" not in text
+    assert "confidence of rule {I1} ⇒ {I2, I5}" in text and "rules[" not in text
 
 
 # ------------------------------------------------------------ the command line

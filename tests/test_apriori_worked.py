@@ -131,7 +131,9 @@ def test_sweep_table_and_figure(tmp_path):
 def test_rule_arithmetic_for_an_asked_rule():
     r = apriori(ALL_ELECTRONICS, 2, rules=["I1, I5 => I2", [["I3"], ["I4"]]])
     text = r.to_text()
-    assert "Rule 1: {I1, I5} → {I2}" in text and "= 9/7" in text and "(2/9) / 0 = ∞" in text
+    # one arrow (⇒), an infinite conviction as ∞ with no division by zero written, decimals to 4 digits
+    assert "Rule 1: {I1, I5} ⇒ {I2}" in text and "= 9/7 ≈ 1.286" in text and "(1 - conf) = ∞" in text
+    assert "/ 0" not in text and "→" not in text and "=>" not in text
     assert "is not frequent" in text  # {I3, I4} has support 0
     with pytest.raises(ValueError, match="rules 1: item 'I9' is not in the database"):
         apriori(ALL_ELECTRONICS, 2, rules=["I1 => I9"])

@@ -33,3 +33,27 @@ def test_fraction_count_is_the_smallest_count_reaching_it(p, q, n):
     f = Fraction(min(p, q), max(p, q))
     c = resolve_min_support(f, n)
     assert c >= f * n and (c - 1 < f * n or c == 1)
+
+
+def test_percentages_and_ratios():
+    assert resolve_min_support("22%", 9) == 2       # ceil(1.98)
+    assert resolve_min_support("100%", 9) == 9      # every record
+    assert resolve_min_support("12.5%", 16) == 2
+    assert resolve_min_support("1/4", 10) == 3
+    with pytest.raises(ValueError, match="at most 100%"):
+        resolve_min_support("101%", 9)
+    with pytest.raises(ValueError, match="above 0"):
+        resolve_min_support("0%", 9)
+
+
+@pytest.mark.parametrize("bad,where", [("100%x", "5: 'x'"), ("1%0", "3: '0'"), ("x%", "1: 'x'"), ("2,5%", "2: ','")])
+def test_an_error_names_the_offending_character(bad, where):
+    with pytest.raises(ValueError, match=f"at character {where}"):
+        resolve_min_support(bad, 10, what="--min-support")
+
+
+@given(st.integers(1, 1000), st.integers(1, 1000))
+def test_a_percentage_is_its_fraction(p, n):
+    """p/10 % (0.1% ... 100%) resolves as the fraction p/1000 does."""
+    typed = f"{p // 10}.{p % 10}%"
+    assert resolve_min_support(typed, n) == resolve_min_support(Fraction(p, 1000), n)

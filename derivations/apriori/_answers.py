@@ -109,21 +109,26 @@ def _normalize(given: dict) -> dict:
                                    for k, v in j.items()} if isinstance(j, dict) else j for j in lv["join"]]
             fixed.append(lv)
         out["levels"] = fixed
-    if "frequent_itemsets" in out:
-        out["frequent_itemsets"] = table(out["frequent_itemsets"])
+    for key in ("frequent_itemsets", "closed", "maximal"):
+        if key in out:
+            out[key] = table(out[key])
+    def rule_entry(r):
+        if isinstance(r, dict):
+            r = dict(r)
+            if isinstance(r.get("rule"), str) and "antecedent" not in r and len(_ARROW.split(r["rule"])) == 2:
+                a, b = _ARROW.split(r.pop("rule"))
+                r["antecedent"], r["consequent"] = _itemset_text(a), _itemset_text(b)
+            for side in ("antecedent", "consequent"):
+                if side in r:
+                    r[side] = _itemset_text(r[side])
+        return r
+
     if isinstance(out.get("rules"), list):
-        rules = []
-        for r in out["rules"]:
-            if isinstance(r, dict):
-                r = dict(r)
-                if isinstance(r.get("rule"), str) and "antecedent" not in r and len(_ARROW.split(r["rule"])) == 2:
-                    a, b = _ARROW.split(r.pop("rule"))
-                    r["antecedent"], r["consequent"] = _itemset_text(a), _itemset_text(b)
-                for side in ("antecedent", "consequent"):
-                    if side in r:
-                        r[side] = _itemset_text(r[side])
-            rules.append(r)
-        out["rules"] = rules
+        out["rules"] = [rule_entry(r) for r in out["rules"]]
+    if isinstance(out.get("rule"), list):
+        out["rule"] = [rule_entry(r) for r in out["rule"]]
+    elif isinstance(out.get("rule"), dict):
+        out["rule"] = rule_entry(out["rule"])
     return out
 
 
@@ -276,7 +281,7 @@ def _subject(problem: AprioriProblem, location: str) -> str:
     m = re.match(r"^rules\[(\d+)\](?:\.(\w+))?", location)
     if m:
         r = ans["rules"][int(m.group(1))]
-        rule = f"rule {problem.name(r['antecedent'])} => {problem.name(r['consequent'])}"
+        rule = f"rule {problem.name(r['antecedent'])} ⇒ {problem.name(r['consequent'])}"
         key = m.group(2)
         if key in (None, "antecedent", "consequent"):
             return rule

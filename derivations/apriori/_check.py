@@ -34,7 +34,7 @@ __all__ = ["CATALOGUE", "AprioriProblem", "apriori_checker", "Checker"]
 CATALOGUE = (
     Misconception("no-prune", "A candidate with an infrequent (k-1)-subset was kept: the prune step removes it "
                               "before counting (every subset of a frequent itemset is frequent).", "prune_k"),
-    Misconception("confidence-denominator", "The confidence divides by the antecedent's support: conf(A => B) = "
+    Misconception("confidence-denominator", "The confidence divides by the antecedent's support: conf(A ⇒ B) = "
                                             "σ(AB) / σ(A) (σ(AB): the transactions holding A and B), not σ(AB) / σ(B) "
                                             "nor σ(AB) / N.", "rule_defs"),
     Misconception("lift-formula", "With counts the lift is N·σ(AB) / (σ(A)·σ(B)) = conf / (σ(B)/N): "
@@ -58,7 +58,10 @@ def apriori_checker(problem: AprioriProblem) -> Checker:
                "min_support_count": support,
                "frequent_itemsets[*].support": support,
                **{f"rules[*].{k}": support for k in _SUPPORT_KEYS},
-               **{f"rules[*].{k}": metric for k in _METRIC_KEYS}}
+               **{f"rules[*].{k}": metric for k in _METRIC_KEYS},
+               **{f"{key}[*].support": support for key in ("closed", "maximal")},
+               **{f"rule{sub}.{k}": support for sub in ("", "[*]") for k in _SUPPORT_KEYS},
+               **{f"rule{sub}.{k}": metric for sub in ("", "[*]") for k in _METRIC_KEYS}}
     unordered = {
         "levels": Unordered(lambda e: int(e["k"]), "level", complete=False),
         "levels[*].join": Unordered(lambda e: _items_key(e["candidate"]), "joined candidate"),
@@ -77,6 +80,16 @@ def apriori_checker(problem: AprioriProblem) -> Checker:
         "frequent_itemsets[*].itemset": items,
         "rules": Unordered(lambda e: (_items_key(e["antecedent"]), _items_key(e["consequent"])), "rule",
                            complete=False),
+        "closed": Unordered(lambda e: _items_key(e["itemset"]), "closed itemset"),
+        "closed[*].itemset": items,
+        "maximal": Unordered(lambda e: _items_key(e["itemset"]), "maximal itemset"),
+        "maximal[*].itemset": items,
+        "rule": Unordered(lambda e: (_items_key(e["antecedent"]), _items_key(e["consequent"])), "rule",
+                          complete=False),
+        "rule.antecedent": items,
+        "rule.consequent": items,
+        "rule[*].antecedent": items,
+        "rule[*].consequent": items,
         "rules[*].antecedent": items,
         "rules[*].consequent": items,
     }

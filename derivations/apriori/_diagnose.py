@@ -248,7 +248,7 @@ class _Diagnosis:
                 d = self.at(f"rules[given {j}]")
                 if d is not None and isinstance(r, dict):
                     try:
-                        d.subject = f"rule {self.p.name(_items_key(r['antecedent']))} => " \
+                        d.subject = f"rule {self.p.name(_items_key(r['antecedent']))} ⇒ " \
                                     f"{self.p.name(_items_key(r['consequent']))}"
                     except Exception:  # noqa: BLE001
                         pass

@@ -18,7 +18,12 @@ Conventions (stated in every result and in the README):
 * a rule :math:`A \Rightarrow B` comes from a frequent itemset
   :math:`A \cup B` (every non-empty proper antecedent :math:`A`); its
   conviction is :math:`+\infty` when its confidence is 1 (JSON: ``null``,
-  with ``"oo"`` under ``exact``).
+  with ``"oo"`` under ``exact``); the arrow is ⇒ in every format;
+* a row ``3 x I1, I2`` of the database counts 3 times, in N and in every
+  support; transaction ids (``T100``) are shown in the database table;
+* decimals are shown to ``digits`` significant digits (exact fractions
+  stay beside them; the JSON is exact), supports and confidences as
+  percentages with ``percent``.
 
 The worked side computes everything by the hand method (transaction-id sets
 intersected, subsets looked up) in exact arithmetic, and checks each level
@@ -28,16 +33,18 @@ independent implementation.
 from __future__ import annotations
 
 import json
+import re
+from decimal import Decimal, localcontext
+from fractions import Fraction
 from itertools import combinations
 from typing import Sequence
 
 import sympy as sp
 
-from ..exact import parse_number, significant
 from ..markup import Tex
 from ._check import AprioriProblem, apriori_checker
 from ..result import Chain, Display, Given, InlineMath, Result, Section, Step, Table, checked, words
-from ...numerics.thresholds import resolve_min_support
+from ...numerics.thresholds import parse_fraction, resolve_min_support
 from ...numerics.transactions import TransactionDatabase, from_transactions
 
 __all__ = ["apriori", "parse_rule", "sweep_figure", "ALL_ELECTRONICS",
@@ -56,12 +63,15 @@ ALL_ELECTRONICS = [
 TABLE_ROW_LIMIT = 200
 
 _sigma_min = sp.Symbol("sigma_min")
+_RULE_ARROW = re.compile(r"=>|->|⇒|→")
+_ARROW = "⇒"  # the one rule arrow: ⇒ in text and Markdown, \Rightarrow in LaTeX
 _INFINITY = InlineMath(Tex(r"\infty"), "∞")
 _N = sp.Symbol("N")
 
 
 def apriori(transactions, min_support, *, min_confidence=None, max_len=None, sweep=None,
-            rules: Sequence | None = None, title: str | None = None) -> Result:
+            rules: Sequence | None = None, title: str | None = None, closed: bool = False,
+            maximal: bool = False, rule=None, percent: bool = False, digits: int = 4) -> Result:
     r"""Work Apriori level by level, then the association rules.
 
     Parameters
@@ -70,28 +80,44 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
         The database (see :mod:`numerics.transactions` for the files it reads).
     min_support : int, str, float or Fraction
         :math:`\sigma_{\min}`: a count (``2``, ``"2"``) or a fraction of N
-        (``"0.2"``, ``"1.0"``).
+        (``"0.2"``, ``"1.0"``, ``"22%"``).
     min_confidence : number or str, optional
-        :math:`c_{\min}` in [0, 1]; rules with
-        :math:`\operatorname{conf} \ge c_{\min}` are marked (all rules are
-        listed).
+        :math:`c_{\min}` in [0, 1] (``"0.7"``, ``"7/10"``, ``"70%"``); rules
+        with :math:`\operatorname{conf} \ge c_{\min}` are marked (all rules
+        are listed).
     max_len : int, optional
         Stop after this level.
     sweep : str or sequence, optional
         Minimum supports (``"0.5,0.3,0.2"``): the number of frequent itemsets
         per level for each, as a table.
     rules : sequence of str or (antecedent, consequent), optional
-        Rules whose arithmetic to show (``"I1, I5 => I2"``; see
-        :func:`parse_rule`). By default the first rule meeting
-        :math:`c_{\min}` is worked as an example.
+        Rules whose arithmetic to show (``"I1, I5 => I2"``,
+        ``"{I1, I2} => {I5}"``; see :func:`parse_rule`). By default the first
+        rule meeting :math:`c_{\min}` is worked as an example. When rules are
+        asked and ``min_confidence`` is not, the table of every rule is not
+        shown (the JSON ``rules`` still lists them).
+    rule : str or (antecedent, consequent), optional
+        One rule to work (added before ``rules``).
     title : str, optional
+    closed, maximal : bool
+        Work which frequent itemsets are closed (no frequent superset of
+        equal support) and maximal (no frequent superset).
+    percent : bool
+        Show supports and confidences as percentages of N (display only).
+    digits : int
+        Significant digits of every decimal shown (the exact values and the
+        JSON are unaffected).
 
     Returns
     -------
     Result
         Answer keys: ``n_transactions``, ``min_support_count``, ``levels``
         (each ``k``, ``join``, ``candidates``, ``pruned``, ``frequent``),
-        ``frequent_itemsets``, ``rules``, and ``sweep`` when asked.
+        ``frequent_itemsets``, ``rules``; ``closed`` and ``maximal`` (lists of
+        ``itemset``, ``support``) when asked; ``rule`` (``antecedent``,
+        ``consequent``, ``support``, ``confidence``, ``lift``, ``leverage``,
+        ``conviction``) when one rule is asked, a list of them for several;
+        and ``sweep`` when asked.
     """
     multiplicities = None
     if isinstance(transactions, TransactionDatabase):
@@ -107,9 +133,13 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
     typed_support = _typed(min_support)
     s = resolve_min_support(min_support, N, what="min_support")
     c_min = _min_confidence(min_confidence)
+    typed_confidence = None if min_confidence is None else _typed(min_confidence)
     max_len = _max_len(max_len)
     sweep_values = _sweep_values(sweep)
-    asked = [parse_rule(r, db.items, what=f"rules {i + 1}") for i, r in enumerate(rules or [])]
+    digits = _digits(digits)
+    fmt = _Numbers(digits, bool(percent), N)
+    asked = ([parse_rule(rule, db.items, what="rule")] if rule is not None else []) + [
+        parse_rule(r, db.items, what=f"rules {i + 1}") for i, r in enumerate(rules or [])]
 
     from ...numerics import apriori as numeric
     trace = numeric.apriori_levels(db, s, max_len=max_len)
@@ -131,10 +161,21 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
         "The support count ", InlineMath(Tex(r"\sigma(X)"), "σ(X)"),
         " of an itemset X is the number of transactions that contain every item of X; X is frequent when ",
         InlineMath(Tex(r"\sigma(X) \ge \sigma_{\min}"), "σ(X) ≥ σ_min"), "."))]
-    shown = [[str(i), _fmt(t) if t else "(empty)"] for i, t in enumerate(db.transactions, 1)]
-    steps.append(Step(_table(["TID", "items"], shown, align="rl"),
-                      why=words(f"the {N} transaction{'s' if N != 1 else ''}, items in their natural order"
+    db_rows = _db_rows(db)
+    counted = any(c != 1 for _, c, _ in db_rows) or getattr(db, "counts", None) is not None
+    shown = [[str(tid) if tid is not None else (str(i) if getattr(db, "tids", None) is None else ""),
+              *([c] if counted else []), _fmt(t) if t else "(empty)"]
+             for i, (tid, c, t) in enumerate(db_rows, 1)]
+    steps.append(Step(_table(["TID", *(["count"] if counted else []), "items"], shown,
+                             align="r" + ("r" if counted else "") + "l"),
+                      why=words((f"the {N} transaction{'s' if N != 1 else ''}" if not counted else
+                                 f"the {len(db_rows)} rows, each counted as often as its count says: "
+                                 f"N = {' + '.join(str(c) for _, c, _ in db_rows[:12])}"
+                                 + (" + ..." if len(db_rows) > 12 else "") + f" = {N} transactions")
+                                + ", items in their natural order"
                                 + (f"; {db.n_empty} empty, counted in N" if db.n_empty else "")),
+                      check=checked("the counts add up to N", sum(c for _, c, _ in db_rows) == N) if counted
+                      else None,
                       label="database"))
     steps.append(_threshold_step(typed_support, s, N))
 
@@ -255,14 +296,22 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
     steps.append(Section("All frequent itemsets", ()))
     steps.append(Step(
         _table(["itemset", _sigma_head(), InlineMath(Tex(r"\sigma / N"), "σ/N")],
-               [[_fmt(c), frequent_all[c], _q(sp.Rational(frequent_all[c], N))] for c in ordered], align="lrr")
+               [[_fmt(c), frequent_all[c], fmt.share(sp.Rational(frequent_all[c], N))] for c in ordered],
+               align="lrr")
         if ordered else Display(InlineMath(Tex(r"L_1 \cup L_2 \cup \dots = \emptyset"), "no itemset is frequent")),
         why=words(f"{len(ordered)} frequent itemset{'s' if len(ordered) != 1 else ''} in all (", *stop_reason, ")"),
         check=checked("the same itemsets and counts as numerics.apriori (bitsets) and FP-growth",
                       {frozenset(c): n for c, n in frequent_all.items()} == fp == bitset),
         label="all_frequent"))
 
-    rules_answer, rule_steps, worked_rules = _rules(frequent_all, N, c_min, db, sigma, asked, numeric)
+    closed_answer = maximal_answer = None
+    if closed or maximal:
+        closed_answer, maximal_answer, cm_steps = _closed_maximal(frequent_all, ordered, sigma, closed, maximal,
+                                                                  max_len)
+        steps += cm_steps
+    rules_answer, rule_steps, worked_rules, worked_answer = _rules(
+        frequent_all, N, c_min, db, sigma, asked, numeric, fmt, typed_confidence,
+        listed=not asked or c_min is not None)
     steps += rule_steps
 
     answer = {
@@ -272,13 +321,25 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
         "frequent_itemsets": [{"itemset": list(c), "support": frequent_all[c]} for c in ordered],
         "rules": rules_answer,
     }
+    if closed:
+        answer["closed"] = closed_answer
+    if maximal:
+        answer["maximal"] = maximal_answer
+    if asked:
+        answer["rule"] = worked_answer[0] if len(worked_answer) == 1 else worked_answer
     if sweep_values:
         rows, sweep_steps = _sweep(db, sweep_values, max_len, numeric)
         steps += sweep_steps
         answer["sweep"] = rows
 
-    sources = {"min_support_count": "sigma_min", "frequent_itemsets": "all_frequent", "rules": "rules"}
     labels = {step.label for step in steps if isinstance(step, Step)}
+    sources = {"min_support_count": "sigma_min", "frequent_itemsets": "all_frequent",
+               "rules": "rules" if "rules" in labels else "rule_defs"}
+    for key in ("closed", "maximal"):
+        if key in answer:
+            sources[key] = "closed_maximal"
+    if asked:
+        sources["rule"] = "rule1_support"
     for i, lv in enumerate(levels_answer):
         k = lv["k"]
         sources[f"levels[{i}]"] = f"L_{k}"
@@ -292,7 +353,8 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
     givens = [Given(_N, N, "transactions" + (f", {db.n_empty} empty" if db.n_empty else "")),
               Given(_sigma_min, s, f"the minimum support count, from the minimum support {typed_support}")]
     if c_min is not None:
-        givens.append(Given(sp.Symbol("c_min"), c_min, "the minimum confidence"))
+        givens.append(Given(sp.Symbol("c_min"), c_min, "the minimum confidence"
+                            + (f" {typed_confidence} as typed" if typed_confidence != str(c_min) else "")))
     if max_len is not None:
         givens.append(Given(sp.Symbol("k_max"), max_len, "the largest itemset size"))
     return Result(
@@ -309,8 +371,10 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
 def parse_rule(rule, items: Sequence, *, what: str = "rule") -> tuple[tuple, tuple]:
     """Read a rule ``"A1, A2 => B1"`` (or ``[["A1", "A2"], ["B1"]]`` in JSON, or a pair of lists).
 
-    Items are separated by commas, the two sides by ``=>``; for names that
-    hold a comma or ``=>``, write the JSON form. Every item must be one of
+    Items are separated by commas, the two sides by ``=>`` (or ``->``, ``⇒``,
+    ``→``); braces around a side are dropped (``"{I1, I2} => {I5}"``) unless
+    the braced text is itself an item. For names that hold a comma or an
+    arrow, write the JSON form. Every item must be one of
     ``items``; the sides must be non-empty and disjoint.
     """
     if isinstance(rule, str):
@@ -321,16 +385,24 @@ def parse_rule(rule, items: Sequence, *, what: str = "rule") -> tuple[tuple, tup
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{what}: {text!r} is not valid JSON ({exc.msg} at column {exc.colno})") from None
         else:
-            parts = text.split("=>")
+            parts = _RULE_ARROW.split(text)
             if len(parts) != 2:
                 raise ValueError(f"{what}: {text!r}: expected one '=>' between antecedent and consequent, "
-                                 "such as 'I1, I5 => I2'")
-            sides = [[x.strip() for x in part.split(",") if x.strip()] for part in parts]
+                                 "such as 'I1, I5 => I2' or '{I1, I5} => {I2}'")
+            sides = []
+            for part in parts:
+                part = part.strip()
+                if part.startswith("{") and part.endswith("}") and part[1:-1].strip():
+                    part = part[1:-1]
+                sides.append([x.strip() for x in part.split(",") if x.strip()])
     else:
         sides = rule
     if not isinstance(sides, (list, tuple)) or len(sides) != 2 or not all(isinstance(x, (list, tuple)) for x in sides):
         raise ValueError(f"{what}: expected an antecedent and a consequent, such as 'I1, I5 => I2'")
     by_text = {str(x): x for x in items}
+    if isinstance(rule, str) and not rule.strip().startswith("["):  # "{x}" that is an item keeps its braces
+        raw = [p.strip() for p in _RULE_ARROW.split(rule.strip())]
+        sides = [[p] if p in by_text else side for p, side in zip(raw, sides)]
     out = []
     for side, name in zip(sides, ("antecedent", "consequent")):
         if not side:
@@ -358,14 +430,21 @@ def _metrics(sxy: int, sa: int, sb: int, N: int) -> dict:
     }
 
 
-def _rules(frequent: dict, N: int, c_min, db, sigma, asked: list, numeric) -> tuple[list, list]:
+def _rule_text(a, b) -> str:
+    return f"{_fmt(a)} {_ARROW} {_fmt(b)}"
+
+
+def _rules(frequent: dict, N: int, c_min, db, sigma, asked: list, numeric, fmt, typed_confidence,
+           *, listed: bool = True) -> tuple:
+    AB = InlineMath(Tex(r"A \Rightarrow B"), f"A {_ARROW} B")
     steps: list = [Section("Association rules", words(
-        "Every frequent itemset with at least two items gives a rule ",
-        InlineMath(Tex(r"A \Rightarrow B"), "A ⇒ B"), " for each non-empty proper subset A, with B the rest."))]
+        "Every frequent itemset with at least two items gives a rule ", AB,
+        " for each non-empty proper subset A, with B the rest."))]
+    supp_def = ([r"\operatorname{supp}(A \Rightarrow B) &= \frac{\sigma(A \cup B)}{N}, &"]
+                if fmt.percent else [r"\operatorname{supp}(A \Rightarrow B) &= \sigma(A \cup B), &"])
     steps.append(Step(
         Display(InlineMath(Tex(
-            r"\begin{aligned}"
-            r"\operatorname{supp}(A \Rightarrow B) &= \sigma(A \cup B), &"
+            r"\begin{aligned}" + supp_def[0] +
             r"\operatorname{conf}(A \Rightarrow B) &= \frac{\sigma(A \cup B)}{\sigma(A)},\\"
             r"\operatorname{lift}(A \Rightarrow B) &= \frac{\operatorname{conf}(A \Rightarrow B)}{\sigma(B)/N}, &"
             r"\operatorname{leverage}(A \Rightarrow B) &= \frac{\sigma(A \cup B)}{N} - "
@@ -373,12 +452,14 @@ def _rules(frequent: dict, N: int, c_min, db, sigma, asked: list, numeric) -> tu
             r"\operatorname{conviction}(A \Rightarrow B) &= "
             r"\frac{1 - \sigma(B)/N}{1 - \operatorname{conf}(A \Rightarrow B)}"
             r"\end{aligned}"),
-            _left_lines(["supp(A ⇒ B) = σ(A ∪ B)", "conf(A ⇒ B) = σ(A ∪ B) / σ(A)",
-                         "lift(A ⇒ B) = conf(A ⇒ B) / (σ(B)/N)",
-                         "leverage(A ⇒ B) = σ(A ∪ B)/N - (σ(A)/N)(σ(B)/N)",
-                         "conviction(A ⇒ B) = (1 - σ(B)/N) / (1 - conf(A ⇒ B))"]))),
-        why=words("the five metrics of a rule: the support is a count; the conviction is infinite when the "
-                  "confidence is 1"), label="rule_defs"))
+            _left_lines([f"supp(A {_ARROW} B) = σ(A ∪ B)" + ("/N" if fmt.percent else ""),
+                         f"conf(A {_ARROW} B) = σ(A ∪ B) / σ(A)",
+                         f"lift(A {_ARROW} B) = conf(A {_ARROW} B) / (σ(B)/N)",
+                         f"leverage(A {_ARROW} B) = σ(A ∪ B)/N - (σ(A)/N)(σ(B)/N)",
+                         f"conviction(A {_ARROW} B) = (1 - σ(B)/N) / (1 - conf(A {_ARROW} B))"]))),
+        why=words("the five metrics of a rule: the support is "
+                  + ("a fraction of N, shown as a percentage" if fmt.percent else "a count")
+                  + "; the conviction is infinite when the confidence is 1"), label="rule_defs"))
     ordered = sorted((c for c in frequent if len(c) >= 2), key=lambda c: (len(c), c))
     rows, answer = [], []
     for c in ordered:
@@ -391,8 +472,8 @@ def _rules(frequent: dict, N: int, c_min, db, sigma, asked: list, numeric) -> tu
                 answer.append({"antecedent": list(a), "consequent": list(b), "support": sxy,
                                "antecedent_support": sa, "consequent_support": sb, **m,
                                "meets_min_confidence": meets})
-                row = [f"{_fmt(a)} → {_fmt(b)}", sxy, _q(m["confidence"]), _q(m["lift"]), _q(m["leverage"]),
-                       _q(m["conviction"])]
+                row = [_rule_text(a, b), fmt.share(sp.Rational(sxy, N)) if fmt.percent else sxy,
+                       fmt.share(m["confidence"]), _q(m["lift"]), _q(m["leverage"]), _q(m["conviction"])]
                 if c_min is not None:
                     row.append("yes" if meets else "no")
                 rows.append(row)
@@ -408,20 +489,27 @@ def _rules(frequent: dict, N: int, c_min, db, sigma, asked: list, numeric) -> tu
             {frozenset(c): n for c, n in frequent.items()}, N, str(c_min))}
         agree = agree and kept == {(tuple(e["antecedent"]), tuple(e["consequent"])) for e in answer
                                    if e["meets_min_confidence"]}
-    header = [InlineMath(Tex(r"\text{rule } A \to B"), "rule A → B"), InlineMath(Tex(r"\sigma(A \cup B)"), "σ(A∪B)"),
+    shown_c = _as_typed_text(c_min, typed_confidence) if c_min is not None else ""
+    header = [InlineMath(Tex(r"\text{rule } A \Rightarrow B"), f"rule A {_ARROW} B"),
+              InlineMath(Tex(r"\sigma(A \cup B)/N"), "σ(A∪B)/N") if fmt.percent
+              else InlineMath(Tex(r"\sigma(A \cup B)"), "σ(A∪B)"),
               "conf", "lift", "leverage", "conviction"]
     if c_min is not None:
         header.append(InlineMath(Tex(r"\ge c_{\min}"), "≥ c_min"))
-    steps.append(Step(
-        _table(header, rows, align="l" + "r" * (len(header) - 1)) if rows else
-        Display(InlineMath(Tex(r"\text{no rules}"), "no rules")),
-        why=words(("no frequent itemset has two or more items, so there are no association rules" if not answer
-                   else f"{len(answer)} rule{'s' if len(answer) != 1 else ''}, in exact fractions")
-                  + (f"; {passing} meet the minimum confidence {c_min}" if c_min is not None else "")),
-        check=checked("the same rules, counts and metrics as numerics.association_rules (floats within 1e-12)"
-                      + ("; the same rules kept at the minimum confidence, compared in integers"
-                         if c_min is not None else ""), agree),
-        label="rules"))
+    if listed:
+        steps.append(Step(
+            _table(header, rows, align="l" + "r" * (len(header) - 1)) if rows else
+            Display(InlineMath(Tex(r"\text{no rules}"), "no rules")),
+            why=words(("no frequent itemset has two or more items, so there are no association rules" if not answer
+                       else f"{len(answer)} rule{'s' if len(answer) != 1 else ''}, in exact fractions"
+                       + ("; supports and confidences as percentages" if fmt.percent else ""))
+                      + (f"; {passing} meet the minimum confidence {shown_c}" if c_min is not None else "")),
+            check=checked("the same rules, counts and metrics as numerics.association_rules (floats within 1e-12)"
+                          + ("; the same rules kept at the minimum confidence, compared in integers"
+                             if c_min is not None else ""), agree),
+            label="rules"))
+    elif not agree:  # pragma: no cover - the same check, unshown
+        checked("the rules agree with numerics.association_rules", agree)
 
     worked = asked
     example = False
@@ -429,9 +517,13 @@ def _rules(frequent: dict, N: int, c_min, db, sigma, asked: list, numeric) -> tu
         first = next((e for e in answer if e["meets_min_confidence"]), None)
         if first is not None:
             worked, example = [(tuple(first["antecedent"]), tuple(first["consequent"]))], True
+    worked_answer = []
     for i, (a, b) in enumerate(worked, 1):
-        steps += _rule_arithmetic(i, a, b, N, frequent, sigma, db, c_min, example, numeric)
-    return answer, steps, worked
+        rule_steps, entry = _rule_arithmetic(i, a, b, N, frequent, sigma, db, c_min, example, numeric, fmt,
+                                             shown_c, listed=listed, n_rules=len(answer), what=f"rules {i}")
+        steps += rule_steps
+        worked_answer.append(entry)
+    return answer, steps, worked, worked_answer
 
 
 def _agrees(e: dict, r) -> bool:
@@ -442,76 +534,95 @@ def _agrees(e: dict, r) -> bool:
             and all(close(e[k], getattr(r, k)) for k in ("confidence", "lift", "leverage", "conviction")))
 
 
-def _rule_arithmetic(i, a, b, N, frequent, sigma, db, c_min, example, numeric) -> list:
+def _rule_arithmetic(i, a, b, N, frequent, sigma, db, c_min, example, numeric, fmt, shown_c, *,
+                     listed=True, n_rules=0, what="rules") -> tuple:
     union = tuple(sorted(set(a) | set(b)))
     sxy, sa, sb = sigma(union), sigma(a), sigma(b)
+    if sa == 0 or N == 0:
+        raise ValueError(f"{what}: the antecedent {_fmt(a)} occurs in no transaction, so the confidence "
+                         f"σ(A ∪ B)/σ(A) = {sxy}/0 is undefined")
     recount = (numeric.support_count(db, union), numeric.support_count(db, a), numeric.support_count(db, b))
     counted = checked("the three counts recounted by numerics.apriori.support_count", recount == (sxy, sa, sb))
-    m = _metrics(sxy, sa, sb, N)
+    m = _metrics(sxy, sa, sb, N) if sb else None
+    if m is None:
+        raise ValueError(f"{what}: the consequent {_fmt(b)} occurs in no transaction, so the lift is undefined")
     oracle = numeric.association_rules({frozenset(union): sxy, frozenset(a): sa, frozenset(b): sb,
                                         **{frozenset(x): sigma(x) for r in range(1, len(union))
                                            for x in combinations(union, r)}}, N, 0)
     r = next(x for x in oracle if x.antecedent == a and x.consequent == b)
-    title = f"Rule {i}: {_fmt(a)} → {_fmt(b)}" + (" (an example; ask for others with --rule)" if example else "")
+    title = f"Rule {i}: {_rule_text(a, b)}" + (" (an example; ask for others with --rule)" if example else "")
     cup = InlineMath(Tex(r"A \cup B"), "A ∪ B")
     intro = [f"A = {_fmt(a)}, B = {_fmt(b)}, ", cup, f" = {_fmt(union)}."]
     if frozenset(union) not in {frozenset(c) for c in frequent}:
-        intro += [" ", cup, f" is not frequent (σ = {sxy}), so this rule is not among the rules above."]
+        intro += [" ", cup, f" is not frequent (σ = {sxy}), so this rule is not among the rules"
+                  + (" above." if listed else " of the frequent itemsets.")]
+    elif not listed and i == 1:
+        intro += [f" (The {n_rules} rules of all the frequent itemsets are in the JSON output, and listed with "
+                  "--min-confidence.)"]
     steps: list = [Section(title, words(*intro))]
     frac = lambda p, q: InlineMath(Tex(r"\frac{%d}{%d}" % (p, q)), f"{p}/{q}")  # noqa: E731
+    name = lambda f: InlineMath(Tex(r"\operatorname{%s}(A \Rightarrow B)" % f), f"{f}(A {_ARROW} B)")  # noqa: E731
+    if fmt.percent:
+        supp_chain = [InlineMath(Tex(r"\frac{\sigma(A \cup B)}{N}"), "σ(A ∪ B) / N"),
+                      *fmt.exact_then(sp.Rational(sxy, N), percent=True, lead=frac(sxy, N))]
+    else:
+        supp_chain = [InlineMath(Tex(r"\sigma(A \cup B)"), "σ(A ∪ B)"), sp.Integer(sxy)]
     steps.append(Step(
-        Chain(InlineMath(Tex(r"\operatorname{supp}(A \Rightarrow B)"), "supp(A => B)"),
-              [InlineMath(Tex(r"\sigma(A \cup B)"), "σ(A ∪ B)"), sp.Integer(sxy)]),
-        why=words("support: the number of transactions containing all of ", cup, f"; also σ(A) = {sa}, "
-                  f"σ(B) = {sb}, N = {N}"),
+        Chain(name("supp"), supp_chain),
+        why=words("support: the number of transactions containing all of ", cup,
+                  " (over N)" if fmt.percent else "", f"; also σ(A) = {sa}, σ(B) = {sb}, N = {N}"),
         check=counted, label=f"rule{i}_support"))
     conf = m["confidence"]
-    meets = "" if c_min is None else (f"; {'at least' if bool(conf >= c_min) else 'below'} the minimum confidence {c_min}")
+    meets = "" if c_min is None else (f"; {'at least' if bool(conf >= c_min) else 'below'} the minimum "
+                                      f"confidence {shown_c}")
     steps.append(Step(
-        Chain(InlineMath(Tex(r"\operatorname{conf}(A \Rightarrow B)"), "conf(A => B)"),
-              [InlineMath(Tex(r"\frac{\sigma(A \cup B)}{\sigma(A)}"), "σ(A ∪ B) / σ(A)"), frac(sxy, sa), conf]
-              + _approx(conf)),
+        Chain(name("conf"), [InlineMath(Tex(r"\frac{\sigma(A \cup B)}{\sigma(A)}"), "σ(A ∪ B) / σ(A)"),
+                             *fmt.exact_then(conf, percent=fmt.percent, lead=frac(sxy, sa))]),
         why=words("confidence: the fraction of the transactions holding A that also hold B" + meets),
         check=checked("equals numerics.association_rules' float to 1e-12", _agrees_one(conf, r.confidence)),
         label=f"rule{i}_confidence"))
     steps.append(Step(
-        Chain(InlineMath(Tex(r"\operatorname{lift}(A \Rightarrow B)"), "lift(A => B)"),
+        Chain(name("lift"),
               [InlineMath(Tex(r"\frac{\operatorname{conf}(A \Rightarrow B)}{\sigma(B)/N}"), "conf / (σ(B)/N)"),
                InlineMath(Tex(r"\frac{%s}{%d/%d}" % (sp.latex(conf), sb, N)), f"({conf}) / ({sb}/{N})"),
-               m["lift"]] + _approx(m["lift"])),
+               *fmt.exact_then(m["lift"])]),
         why=words("lift: the confidence over the consequent's support fraction (above 1: B is more likely "
                   "with A than without)"),
         check=checked("equals numerics.association_rules' float to 1e-12", _agrees_one(m["lift"], r.lift)),
         label=f"rule{i}_lift"))
     steps.append(Step(
-        Chain(InlineMath(Tex(r"\operatorname{leverage}(A \Rightarrow B)"), "leverage(A => B)"),
+        Chain(name("leverage"),
               [InlineMath(Tex(r"\frac{\sigma(A \cup B)}{N} - \frac{\sigma(A)}{N}\cdot\frac{\sigma(B)}{N}"),
                           "σ(A ∪ B)/N - (σ(A)/N)(σ(B)/N)"),
                InlineMath(Tex(r"\frac{%d}{%d} - \frac{%d}{%d}\cdot\frac{%d}{%d}" % (sxy, N, sa, N, sb, N)),
                           f"{sxy}/{N} - ({sa}/{N})({sb}/{N})"),
-               m["leverage"]] + _approx(m["leverage"])),
+               *fmt.exact_then(m["leverage"])]),
         why=words("leverage: the observed joint support fraction minus the one expected if A and B were "
                   "independent"),
         check=checked("equals numerics.association_rules' float to 1e-12", _agrees_one(m["leverage"], r.leverage)),
         label=f"rule{i}_leverage"))
     one_minus = sp.Integer(1) - conf
     conv_chain = [InlineMath(Tex(r"\frac{1 - \sigma(B)/N}{1 - \operatorname{conf}(A \Rightarrow B)}"),
-                             "(1 - σ(B)/N) / (1 - conf)"),
-                  InlineMath(Tex(r"\frac{1 - %d/%d}{1 - %s}" % (sb, N, sp.latex(conf))), f"(1 - {sb}/{N}) / (1 - {conf})")]
-    if one_minus == 0:
-        conv_chain.append(InlineMath(Tex(r"\frac{%s}{0}" % sp.latex(1 - sp.Rational(sb, N))),
-                                     f"({1 - sp.Rational(sb, N)}) / 0"))
-    conv_chain.append(m["conviction"])
-    conv_chain += _approx(m["conviction"])
+                             "(1 - σ(B)/N) / (1 - conf)")]
+    if one_minus != 0:
+        conv_chain.append(InlineMath(Tex(r"\frac{1 - %d/%d}{1 - %s}" % (sb, N, sp.latex(conf))),
+                                     f"(1 - {sb}/{N}) / (1 - {conf})"))
+        conv_chain += fmt.exact_then(m["conviction"])
+    else:
+        conv_chain.append(_INFINITY)
     steps.append(Step(
-        Chain(InlineMath(Tex(r"\operatorname{conviction}(A \Rightarrow B)"), "conviction(A => B)"), conv_chain),
-        why=words("conviction: how much more often A would occur without B if they were independent"
-                  + ("; the confidence is 1, so the denominator is 0 and the conviction is infinite"
-                     if one_minus == 0 else "")),
+        Chain(name("conviction"), conv_chain),
+        why=words("conviction: how much more often A would occur without B if they were independent",
+                  *(["; the confidence is 1, so the denominator ",
+                     InlineMath(Tex(r"1 - \operatorname{conf}"), "1 − conf"),
+                     " is zero and the conviction is infinite (", _INFINITY, ": A never occurs without B)"]
+                    if one_minus == 0 else [])),
         check=checked("equals numerics.association_rules' float to 1e-12 (infinite: both infinite)",
                       _agrees_one(m["conviction"], r.conviction)),
         label=f"rule{i}_conviction"))
-    return steps
+    entry = {"antecedent": list(a), "consequent": list(b), "support": sxy, "antecedent_support": sa,
+             "consequent_support": sb, **m}
+    return steps, entry
 
 
 def _agrees_one(exact, f: float) -> bool:
@@ -520,11 +631,128 @@ def _agrees_one(exact, f: float) -> bool:
     return abs(float(exact) - f) <= 1e-12 * max(1.0, abs(f))
 
 
-def _approx(value) -> list:
-    """A 6-significant-digit decimal after an exact non-integer value (printed with ≈)."""
-    if value == sp.oo or value.is_integer:
-        return []
-    return [sp.Float(significant(value), 6)]
+# ------------------------------------------------------------- the numbers
+def _decimal(value, digits: int) -> tuple[str, bool]:
+    """``value`` (exact) rounded to ``digits`` significant digits, as a plain decimal; and whether that is exact."""
+    q = Fraction(int(sp.Rational(value).p), int(sp.Rational(value).q))
+    if q == 0:
+        return "0", True
+    with localcontext() as ctx:
+        ctx.prec = digits
+        d = Decimal(q.numerator) / Decimal(q.denominator)
+    exact = Fraction(d) == q
+    d = d.normalize()
+    text = format(d, "f") if -7 <= d.adjusted() < 16 else format(d, "e")
+    return text, exact
+
+
+class _Numbers:
+    """How a result shows its numbers: ``digits`` significant digits; supports and confidences as percentages."""
+
+    def __init__(self, digits: int, percent: bool, N: int):
+        self.digits, self.percent, self.N = digits, percent, N
+
+    def decimal(self, value, *, percent: bool = False) -> tuple[InlineMath, bool]:
+        text, exact = _decimal(sp.Rational(value) * (100 if percent else 1), self.digits)
+        return InlineMath(Tex(text + (r"\%" if percent else "")), text + ("%" if percent else "")), exact
+
+    def share(self, value):
+        """A table cell for a fraction of N or a confidence: ``2/9``, or ``22.22%`` with ``percent``."""
+        if not self.percent:
+            return _q(value)
+        shown, exact = self.decimal(value, percent=True)
+        return shown if exact else InlineMath(Tex(rf"\approx {shown.tex}"), "≈" + shown.text)
+
+    def exact_then(self, value, *, percent: bool = False, lead=None) -> list:
+        """The links that end an exact calculation: the exact value, then its decimal (or percentage):
+        ``9/7 ≈ 1.286``, ``3/2 = 1.5``, ``1``, ``∞``. ``lead`` is the link before (an unreduced fraction
+        ``2/4``), returned first; when it is the value already (``2/9``), the decimal joins it."""
+        links = [lead] if lead is not None else []
+        if value == sp.oo:
+            return links + [_INFINITY]
+        value = sp.Rational(value)
+        if lead is None or value.q != lead_denominator(lead):
+            links.append(_q(value))
+        if value.is_integer and not percent:
+            return links
+        shown, exact = self.decimal(value, percent=percent)
+        if exact:
+            return links + [shown]
+        last = links[-1]
+        last_tex, last_text = (last.tex, last.text) if isinstance(last, InlineMath) else (sp.latex(last), str(last))
+        return links[:-1] + [InlineMath(Tex(rf"{last_tex} \approx {shown.tex}"), f"{last_text} ≈ {shown.text}")]
+
+
+def lead_denominator(lead) -> int | None:
+    """The denominator of a fraction link written p/q (None for anything else)."""
+    text = getattr(lead, "text", "")
+    p, _, q = text.partition("/")
+    return int(q) if p.strip().lstrip("-").isdigit() and q.strip().isdigit() else None
+
+
+def _digits(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"digits: expected a positive integer (significant digits), got {value!r}")
+    return value
+
+
+def _as_typed_text(value, typed: str | None) -> str:
+    """A number as the user typed it (``0.7``, ``70%``), else its exact form."""
+    return typed if typed else str(value)
+
+
+def _db_rows(db) -> list:
+    """(tid, count, transaction) per printed row of a database."""
+    rows = getattr(db, "rows", None)
+    if rows is not None and (getattr(db, "counts", None) is not None or getattr(db, "tids", None) is not None):
+        return list(rows)
+    return [(None, 1, t) for t in db.transactions]
+
+
+def _closed_maximal(frequent: dict, ordered: list, sigma, closed: bool, maximal: bool, max_len) -> tuple:
+    """Which frequent itemsets are closed (no superset of equal support) and maximal (no frequent superset)."""
+    by_size: dict = {}
+    for c in ordered:
+        by_size.setdefault(len(c), []).append(c)
+    supers = {c: [d for d in by_size.get(len(c) + 1, []) if set(c) < set(d)] for c in ordered}
+    is_closed = {c: all(frequent[d] < frequent[c] for d in supers[c]) for c in ordered}
+    is_maximal = {c: not supers[c] for c in ordered}
+    # the definitions over every frequent superset, any size, the supports recounted
+    brute_closed = {c: not any(set(c) < set(d) and sigma(d) == sigma(c) for d in ordered) for c in ordered}
+    brute_maximal = {c: not any(set(c) < set(d) for d in ordered) for c in ordered}
+    rows = []
+    for c in ordered:
+        shown = "; ".join(f"{_fmt(d)} ({frequent[d]})" for d in supers[c]) or "none"
+        rows.append([_fmt(c), frequent[c], shown] + (["yes" if is_closed[c] else "no"] if closed else [])
+                    + (["yes" if is_maximal[c] else "no"] if maximal else []))
+    header = ["itemset", _sigma_head(), InlineMath(Tex(r"\text{frequent supersets with one more item } (\sigma)"),
+                                                   "frequent supersets with one more item (σ)")]
+    header += (["closed"] if closed else []) + (["maximal"] if maximal else [])
+    n_closed, n_max = sum(is_closed.values()), sum(is_maximal.values())
+    what = []
+    if closed:
+        what.append(f"closed: no frequent superset has the same support ({n_closed} of {len(ordered)})")
+    if maximal:
+        what.append(f"maximal: no superset is frequent ({n_max} of {len(ordered)})")
+    step = Step(
+        _table(header, rows, align="lrl" + "c" * (len(header) - 3)) if ordered else
+        Display(InlineMath(Tex(r"\text{no frequent itemset}"), "no frequent itemset")),
+        why=words("; ".join(what)),
+        check=checked("the same verdicts from every frequent superset of any size, supports recounted from the "
+                      "transactions", all(is_closed[c] == brute_closed[c] and is_maximal[c] == brute_maximal[c]
+                                          for c in ordered)),
+        label="closed_maximal")
+    closed_answer = [{"itemset": list(c), "support": frequent[c]} for c in ordered if is_closed[c]]
+    maximal_answer = [{"itemset": list(c), "support": frequent[c]} for c in ordered if is_maximal[c]]
+    title = " and ".join(x for x, on in (("Closed", closed), ("maximal" if closed else "Maximal", maximal)) if on)
+    section = Section(f"{title} itemsets", words(
+        *(["A frequent itemset is closed when no superset has the same support. "] if closed else []),
+        *(["A frequent itemset is maximal when no superset is frequent. "] if maximal else []),
+        "A superset of equal support is frequent too, and support can only fall as items are added, so the "
+        "frequent supersets with one more item decide"
+        + (f" (up to the maximum size {max_len}: larger itemsets were not counted)." if max_len is not None
+           else ".")))
+    return closed_answer, maximal_answer, [section, step]
 
 
 # --------------------------------------------------------------------- sweep
@@ -578,8 +806,6 @@ def _typed(value) -> str:
 
 
 def _threshold_step(typed: str, s: int, N: int) -> Step:
-    from decimal import Decimal
-    from fractions import Fraction
     is_count = typed.lstrip("+-").isdigit()
     if is_count:
         return Step(Chain(_sigma_min, [sp.Integer(s)]),
@@ -588,18 +814,32 @@ def _threshold_step(typed: str, s: int, N: int) -> Step:
                     check=checked("numerics.thresholds.resolve_min_support gives the same count",
                                   resolve_min_support(typed, N) == s),
                     label="sigma_min")
-    f = sp.Rational(Fraction(typed) if "/" in typed else Fraction(Decimal(typed)))
-    chain = [InlineMath(Tex(r"\lceil %s \cdot %d \rceil" % (sp.latex(f), N)), f"ceil({f} * {N})"),
-             InlineMath(Tex(r"\lceil %s \rceil" % sp.latex(f * N)), f"ceil({f * N})"), sp.Integer(s)]
+    f = sp.Rational(parse_fraction(typed, what="min_support"))
+    ft, ftex = _typed_number(typed, f)
+    product = f * N
+    decimal, terminating = _decimal(product, 40)
+    pt, ptex = (decimal, decimal) if terminating and "/" not in typed else (str(product), sp.latex(product))
+    chain = [InlineMath(Tex(r"\lceil %s \cdot %d \rceil" % (ftex, N)), f"ceil({ft} * {N})"),
+             InlineMath(Tex(r"\lceil %s \rceil" % ptex), f"ceil({pt})"), sp.Integer(s)]
     if N == 0:
-        chain = [InlineMath(Tex(r"\max(1, \lceil %s \cdot 0 \rceil)" % sp.latex(f)), f"max(1, ceil({f} * 0))"),
+        chain = [InlineMath(Tex(r"\max(1, \lceil %s \cdot 0 \rceil)" % ftex), f"max(1, ceil({ft} * 0))"),
                  sp.Integer(s)]
     return Step(Chain(_sigma_min, chain),
-                why=words(f"the minimum support {typed} is a fraction of the N = {N} transactions, read exactly "
-                          f"as {f}: the smallest count at least {f}·N" + (" (and at least 1)" if N == 0 else "")),
+                why=words(f"the minimum support {typed} is a fraction of the N = {N} transactions, read "
+                          f"exactly: the smallest count at least {ft}·N" + (" (and at least 1)" if N == 0 else "")),
                 check=checked("numerics.thresholds.resolve_min_support gives the same count",
                               resolve_min_support(typed, N) == s),
                 label="sigma_min")
+
+
+def _typed_number(typed: str, value) -> tuple[str, str]:
+    """A fraction as typed (``0.2``, ``22%``, ``1/5``): its text and its LaTeX."""
+    t = typed.strip()
+    if t.endswith("%"):
+        return t, t[:-1].strip() + r"\%"
+    if "/" in t:
+        return str(value), sp.latex(value)
+    return t, t
 
 
 def _empty_reason(k, N, s, had_candidates, had_survivors) -> str:
@@ -619,10 +859,12 @@ def _empty_reason(k, N, s, had_candidates, had_survivors) -> str:
 def _min_confidence(value):
     if value is None:
         return None
-    c = parse_number(value, what="min_confidence")
-    if not 0 <= c <= 1:
-        raise ValueError(f"min_confidence: must be between 0 and 1, got {value}")
-    return c
+    from ...numerics.apriori import resolve_min_confidence
+    if isinstance(value, str) and value.strip().endswith("%") and parse_fraction(
+            value, what="min_confidence", expected="a number in [0, 1] (such as 0.7, 7/10 or 70%)") > 1:
+        raise ValueError(f"min_confidence: a percentage must be at most 100%, got {value.strip()}")
+    return sp.Rational(resolve_min_confidence(value if not isinstance(value, sp.Rational) else str(value),
+                                              what="min_confidence"))
 
 
 def _max_len(value):

@@ -22,23 +22,39 @@ def register(sub) -> None:
                     "DB forms: one transaction per line, items separated by spaces or commas (FIMI/SPMF; a "
                     "blank line is an empty transaction; #, % and @ lines are comments); CSV baskets (.csv, "
                     "one transaction per row); one-hot CSV (.csv with a header of item names and 0/1 cells); "
-                    "JSON (a list of lists of item names).\n\n"
+                    "JSON (a list of lists of item names). A line may start with a transaction id, as textbooks "
+                    "print them (T100 I1, I2, I5: detected, or --tid-column), and with a count (3 x I1, I2: the "
+                    "line counts 3 times in N and in every support).\n\n"
                     "The example below works Han, Kamber & Pei's AllElectronics table (Data Mining: Concepts "
                     "and Techniques, Table 6.1); save these nine lines as allelectronics.txt:\n"
                     "  I1 I2 I5 / I2 I4 / I2 I3 / I1 I2 I4 / I1 I3 / I2 I3 / I1 I3 / I1 I2 I3 I5 / I1 I2 I3")
     p.add_argument("db", metavar="DB", help="the transaction database: a file, or - for standard input")
     p.add_argument("--min-support", required=True, metavar="S",
-                   help="minimum support: a count (2) or a fraction of the transactions (0.2, 1.0)")
+                   help="minimum support: a count (2) or a fraction of the transactions (0.2, 1/5, 22%%, 1.0)")
     p.add_argument("--min-confidence", metavar="C",
-                   help="minimum confidence in [0, 1] (0.7 or 7/10): rules at or above it are marked")
+                   help="minimum confidence in [0, 1] (0.7, 7/10 or 70%%): rules at or above it are marked")
     p.add_argument("--max-length", dest="max_len", metavar="K", help="largest itemset size (no cap by default)")
     alias(p, "--max-len", "--max-length")
     p.add_argument("--sweep", metavar="S1,S2,...",
                    help="minimum supports for a sweep table (counts or fractions, comma-separated)")
     add_plot_option(p, "write the sweep figure (needs --sweep)")
-    p.add_argument("--rule", action="append", dest="rules", metavar="'A, B => C'", default=None,
-                   help="show the arithmetic of this rule (repeatable); items separated by commas, the sides "
-                        "by =>; or JSON [[\"A\", \"B\"], [\"C\"]] for names holding a comma")
+    p.add_argument("--rule", action="append", dest="rules", metavar="'{A, B} => {C}'", default=None,
+                   help="work this rule's support, confidence, lift, leverage and conviction (repeatable; JSON "
+                        "key rule); items separated by commas, the sides by => (braces optional); or JSON "
+                        "[[\"A\", \"B\"], [\"C\"]] for names holding a comma. Without --min-confidence the "
+                        "table of every rule is left out")
+    p.add_argument("--closed", action="store_true",
+                   help="work which frequent itemsets are closed (no frequent superset of equal support)")
+    p.add_argument("--maximal", action="store_true",
+                   help="work which frequent itemsets are maximal (no frequent superset)")
+    p.add_argument("--percent", action="store_true",
+                   help="show supports and confidences as percentages of N, as Han prints them (display only)")
+    tid = p.add_mutually_exclusive_group()
+    tid.add_argument("--tid-column", dest="tid_column", action="store_const", const=True, default=None,
+                     help="the first word of each line is a transaction id (T100), kept for the steps "
+                          "(detected by default)")
+    tid.add_argument("--no-tid-column", dest="tid_column", action="store_const", const=False,
+                     help="the first word of each line is an item, never an id")
     p.add_argument("--input-format", choices=("auto", "lines", "csv", "onehot", "json"), default="auto",
                    help="how to read DB (default: by the extension, else by the content)")
     add_output_options(p)
@@ -56,7 +72,9 @@ def _apriori(args) -> int:
             parent = Path(target).parent
             if str(parent) and not parent.is_dir():
                 raise UsageError(f"{option}: directory {str(parent)!r} does not exist")
-    db = read_transactions(args.db, format=args.input_format, name="DB" if args.db == "-" else None)
+    db = read_transactions(args.db, format=args.input_format, name="DB" if args.db == "-" else None,
+                           tid_column=args.tid_column)
     result = apriori(db, args.min_support, min_confidence=args.min_confidence, max_len=args.max_len,
-                     sweep=args.sweep, rules=args.rules)
+                     sweep=args.sweep, rules=args.rules, closed=args.closed, maximal=args.maximal,
+                     percent=args.percent, digits=args.digits)
     return emit(result, args, plot=lambda path: sweep_figure(result, path))

@@ -118,6 +118,22 @@ class _Printer:
 
 
 # ====================================================================== text
+class _TextPretty(PrettyPrinter):
+    """SymPy's pretty printer, with the base of a power parenthesised when it is a fraction or a negative
+    number: SymPy sets ``(3/2)**2`` as ``3/2`` with a superscript 2, which reads as 3/2², and
+    ``(-1/2)**2`` as ``-1/2`` squared."""
+
+    def _print_Pow(self, power):
+        b, e = power.as_base_exp()
+        if b.is_Rational and (not b.is_Integer or b < 0) and not (e.is_Rational and (e < 0 or not e.is_Integer)):
+            return prettyForm(*self._print(b).parens()) ** self._print(e)
+        return super()._print_Pow(power)
+
+
+def _text_pretty(obj, unicode: bool = True) -> prettyForm:
+    return _TextPretty({"use_unicode": unicode, "wrap_line": False})._print(obj)
+
+
 class TextPrinter(_Printer):
     """Plain text for a terminal: Unicode pretty-printed maths, aligned tables."""
 
@@ -126,7 +142,7 @@ class TextPrinter(_Printer):
     def _pretty(self, obj) -> prettyForm:
         if isinstance(obj, (InlineMath, str, int, float)):
             return prettyForm(_math_text(obj))
-        return PrettyPrinter({"use_unicode": self.settings["unicode"], "wrap_line": False})._print(obj)
+        return _text_pretty(obj, self.settings["unicode"])
 
     def _word(self, part) -> str:
         if isinstance(part, Ref):
@@ -137,7 +153,7 @@ class TextPrinter(_Printer):
 
     def _inline(self, obj) -> str:
         """One-line Unicode form when it fits on one line (``π₁ = 1/2``), else sstr."""
-        pretty = sp.pretty(obj, use_unicode=self.settings["unicode"], wrap_line=False)
+        pretty = _text_pretty(obj, self.settings["unicode"]).render(wrap_line=False)
         if "\n" not in pretty:
             return pretty
         if isinstance(obj, sp.Eq):
@@ -311,7 +327,7 @@ class LatexPrinter(_Printer):
         return "eq:%s:%s" % (self.result.kind.replace(".", "-"), label) if self.result else label
 
     def _head(self, r: ResultData) -> list[str]:
-        out = [r"\%s*{%s}" % (self.settings["heading"], escape_latex(r.title, what="title")), ""]
+        out = [r"\%s*{%s}" % (self.settings["heading"], _unbroken_words(r.title)), ""]
         if r.intro:
             out += [self.words(r.intro), ""]
         if r.givens:
@@ -394,6 +410,12 @@ class LatexPrinter(_Printer):
             lines.append(r"\\[2pt]{\small %s}" % self.words(g.caption))
         lines += [r"\par}", r"\smallskip"]
         return "\n".join(lines)
+
+
+def _unbroken_words(title: str) -> str:
+    """A title whose words are never hyphenated across lines (a hyphen in ``HEA-GAWG`` would read as a gap)."""
+    escape_latex(title, what="title")  # refuses what cannot be typeset, naming its position in the whole title
+    return " ".join(r"\mbox{%s}" % escape_latex(word, what="title") for word in title.split())
 
 
 def _cell_latex(cell) -> str:

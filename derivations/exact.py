@@ -22,7 +22,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-__all__ = ["parse_number", "parse_number_list", "parse_number_array", "read_array", "parse_expression",
+__all__ = ["parse_number", "parse_root", "parse_root_list", "parse_number_list", "parse_number_array", "read_array", "parse_expression",
            "exact_string", "to_float", "is_exact", "significant"]
 
 _NUMBER = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*\Z")
@@ -62,6 +62,38 @@ def parse_number(text, *, what: str = "value") -> sp.Rational:
     raise ValueError(
         f"{what}: {text.strip()!r} is not a number; expected an integer, a decimal, a fraction such as 3/4 "
         "or a percentage such as 75%")
+
+
+def parse_root(text, *, what: str = "value") -> sp.Expr:
+    """Read a number as :func:`parse_number` does, or an exact real root such as ``sqrt(2)``,
+    ``3*sqrt(2)/2``, ``2^(1/3)`` (numbers, ``+ - * / ^``, parentheses and ``sqrt``).
+
+    The value is a real algebraic number (exactly, as SymPy keeps it);
+    ``pi``, ``exp`` and ``log`` are refused: they are not roots. For a
+    standard deviation or a variance typed as a textbook prints it.
+    """
+    if isinstance(text, sp.Basic) and not isinstance(text, sp.Rational):
+        value = text
+    elif not isinstance(text, str) or "sqrt" not in text and "^" not in text and "**" not in text:
+        return parse_number(text, what=what)
+    else:
+        try:
+            value = parse_expression(text, what=what)
+        except ValueError:
+            raise ValueError(f"{what}: {text.strip()!r} is not a number; expected an integer, a decimal, a "
+                             "fraction such as 3/4 or an exact root such as sqrt(2)") from None
+    value = sp.nsimplify(value) if isinstance(value, sp.Float) else value
+    if not (value.is_number and value.is_real and value.is_algebraic) or value.has(sp.exp, sp.log):
+        raise ValueError(f"{what}: {str(text).strip()!r} is not a real root; expected an integer, a decimal, a "
+                         "fraction such as 3/4 or an exact root such as sqrt(2)")
+    return value
+
+
+def parse_root_list(text: str, *, what: str = "values", sep: str = ",") -> list:
+    """Read ``"1/2, sqrt(2), 3"`` as a list of exact real numbers (:func:`parse_root`); errors name the item."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"{what}: expected a comma-separated list of numbers, got {text!r}")
+    return [parse_root(item, what=f"{what} item {i + 1}") for i, item in enumerate(text.split(sep))]
 
 
 def parse_number_list(text: str, *, what: str = "values", sep: str = ",") -> list[sp.Rational]:

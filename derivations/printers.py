@@ -791,7 +791,9 @@ class JsonPrinter(_Printer):
         obj["givens"] = []
         for g in r.givens:
             plain, ex, has = json_value(list(g.value) if isinstance(g.value, tuple) else g.value)
-            entry = {"name": g.name if isinstance(g.name, str) else sp.sstr(g.name), "value": plain}
+            name = g.name if isinstance(g.name, str) else (g.name.text if isinstance(g.name, InlineMath)
+                                                             else sp.sstr(g.name))
+            entry = {"name": name, "value": plain}
             if has:
                 entry["exact"] = ex
             obj["givens"].append(entry)

@@ -21,7 +21,7 @@ def test_course_example_is_one_over_one_plus_e_to_three_halves():
     data = json.loads(r.to_json())
     assert data["exact"]["responsibilities"][0] == "1/(1 + exp(3/2))"
     assert f"{data['responsibilities'][0]:.6g}" == "0.182426"
-    assert "0.182426" in r.to_text()
+    assert "0.1824" in r.to_text() and "0.182426" in estep(2, ["1/2", "1/2"], [0, 1], [1, 1], digits=6).to_text()
 
 
 @st.composite

@@ -24,12 +24,17 @@ def register(sub) -> None:
     p.add_argument("--weights", required=True, help="mixing weights pi_k, comma-separated, summing to 1")
     p.add_argument("--means", required=True, help="component means: numbers '0,1' (1-D) or vectors "
                                                   "'[[0, 0], [1, 1]]'")
-    p.add_argument("--sds", help="1-D: component standard deviations sigma_k > 0, comma-separated")
+    p.add_argument("--sds", help="1-D: component standard deviations sigma_k > 0, comma-separated; exact roots "
+                                  "such as sqrt(2) accepted")
+    p.add_argument("--variances", help="1-D: component variances sigma_k^2 > 0 instead of --sds, e.g. 1/4,9/4")
     p.add_argument("--covariances", help="d dimensions: covariances in scikit-learn's shape for --covariance, "
                                          "e.g. '[[[1, 0], [0, 1]], [[2, 1], [1, 2]]]' for full")
     p.add_argument("--covariance", dest="covariance_type", choices=COVARIANCE_TYPES, default="full",
                    help="the covariance type, the shape of --covariances (default: full)")
     alias(p, "--covariance-type", "--covariance")
+    p.add_argument("--normalize-weights", action="store_true",
+                   help="divide the weights by their sum (weights printed rounded, such as 0.33,0.33,0.35); a note "
+                        "says so")
     add_output_options(p)
     p.set_defaults(run=_estep)
 
@@ -75,7 +80,12 @@ def register(sub) -> None:
     p.add_argument("--init", metavar="INIT.json",
                    help="start EM from these weights, means and covariances (the type's shape)")
     p.add_argument("--max-iter", type=integer(minimum=1), default=100)
-    p.add_argument("--tol", type=real(positive=True), default=1e-3)
+    p.add_argument("--tol", type=real(minimum=0), default=1e-3,
+                   help="stop when the mean log-likelihood changes by less than this (default 1e-3); 0 runs "
+                        "--max-iter iterations")
+    p.add_argument("--reg-covar", type=real(minimum=0), default=1e-6,
+                   help="added to every covariance's diagonal (default 1e-6, as scikit-learn); 0 allowed, but a "
+                        "component on one point or a constant column then has a singular covariance")
     p.add_argument("--n-init", type=integer(minimum=1), default=1)
     _seed_option(p)
     add_plot_option(p, "write the picture: 1-D histogram with densities, 2-D clusters with ellipses and "
@@ -99,13 +109,15 @@ def register(sub) -> None:
 
 def _estep(args) -> int:
     from ..gmm import estep
-    return emit(estep(args.x, args.weights, args.means, args.sds, covariances=args.covariances,
-                      covariance_type=args.covariance_type), args)
+    return emit(estep(args.x, args.weights, args.means, args.sds, variances=args.variances,
+                      covariances=args.covariances, covariance_type=args.covariance_type,
+                      normalize_weights=args.normalize_weights, digits=args.digits), args)
 
 
 def _mstep(args) -> int:
     from ..gmm import mstep
-    return emit(mstep(args.data, args.resp, args.covariance, previous_means=args.previous_means), args)
+    return emit(mstep(args.data, args.resp, args.covariance, previous_means=args.previous_means,
+                      digits=args.digits), args)
 
 
 def _derive(args) -> int:
@@ -130,7 +142,8 @@ def _fit(args) -> int:
     from ...numerics.io import load_dataset
     dataset = load_dataset(args.data, columns=args.columns, standardize=args.standardize)
     result = fit(dataset, k=args.k, covariance=args.covariance, init=args.init, max_iter=args.max_iter,
-                 tol=args.tol, n_init=args.n_init, random_state=args.random_state)
+                 tol=args.tol, n_init=args.n_init, random_state=args.random_state, reg_covar=args.reg_covar,
+                 digits=args.digits)
     return emit(result, args, plot=lambda path: plot_fit(result, dataset, path))
 
 
@@ -138,5 +151,5 @@ def _select(args) -> int:
     from ..gmm import plot_select, select
     result = select(args.data, k=args.k, covariance=args.covariance, columns=args.columns,
                     standardize=args.standardize, labels=args.labels, n_init=args.n_init,
-                    random_state=args.random_state)
+                    random_state=args.random_state, digits=args.digits)
     return emit(result, args, plot=lambda path: plot_select(result, path))

@@ -15,13 +15,16 @@ indicator,
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 from typing import Sequence
 
 import numpy as np
 import sympy as sp
 
 from ...numerics.gmm import COVARIANCE_TYPES
-from ..exact import parse_number, significant, to_float
+from ..exact import parse_number, to_float
+from ._shown import (atom_tex, atom_text, decimal, exact_fraction, is_short, read_shown, read_shown_list, tex_of,
+                     text_of, validate_digits)
 from ..markup import Tex
 from ..result import Chain, Display, Given, InlineMath, Result, Step, checked, words
 from ._check import estep_checker, estep_problem_1d, estep_problem_nd
@@ -33,72 +36,100 @@ x_, mu_, sigma_ = sp.Symbol("x", real=True), sp.Symbol("mu", real=True), sp.Symb
 
 
 def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
-          covariances=None, covariance_type: str = "full") -> Result:
+          variances: Sequence | None = None, covariances=None, covariance_type: str = "full",
+          normalize_weights: bool = False, digits: int = 4) -> Result:
     r"""Work the responsibilities of a Gaussian mixture for one point.
 
-    The 1-D form takes ``sds``; the d-dimensional form takes ``covariances``
-    (and then ``x`` is a d-vector and ``means`` K d-vectors).
+    The 1-D form takes ``sds`` or ``variances``; the d-dimensional form takes
+    ``covariances`` (and then ``x`` is a d-vector and ``means`` K d-vectors).
 
     Parameters
     ----------
     x : number, or sequence of d numbers
         The point (int, fraction string such as ``"1/2"``, decimal, or SymPy;
-        in d dimensions a list or a string ``"[1, 2]"``).
+        in d dimensions a list or a string ``"[1, 2]"``). A decimal typed as
+        ``"3.19"`` is shown as 3.19 (the arithmetic is exact).
     weights : sequence of K numbers
-        Mixing weights :math:`\pi_k > 0`, summing to exactly 1.
+        Mixing weights :math:`\pi_k > 0`, summing to exactly 1 (or any
+        positive sum with ``normalize_weights``).
     means : sequence of K numbers, or K x d
         Component means :math:`\mu_k` (``"[[0, 0], [1, 1]]"`` in d dimensions).
     sds : sequence of K numbers, optional
-        Component standard deviations :math:`\sigma_k > 0` (1-D form).
+        Component standard deviations :math:`\sigma_k > 0` (1-D form); exact
+        roots such as ``"sqrt(2)"`` are accepted.
+    variances : sequence of K numbers, optional
+        Component variances :math:`\sigma_k^2 > 0` instead of ``sds`` (1-D).
     covariances : array-like, optional
         Symmetric positive definite covariances in scikit-learn's shape for
         ``covariance_type``: full (K, d, d), tied (d, d), diag (K, d),
         spherical (K,) (d-dimensional form; a string such as
         ``"[[[1, 0], [0, 1]], [[2, 0], [0, 2]]]"`` is read exactly).
     covariance_type : {'full', 'tied', 'diag', 'spherical'}
+    normalize_weights : bool, default False
+        Divide the weights by their sum (weights printed rounded, such as
+        0.33, 0.33, 0.35); a note says so. Without it a sum other than 1 is
+        an error.
+    digits : int, default 4
+        Significant digits of every decimal shown; the exact values and the
+        JSON are unaffected.
 
     Returns
     -------
     Result
-        Steps: Bayes' rule, each density, each numerator, the evidence, each
-        responsibility (exact and to 6 significant digits), their sum. Answer
-        keys, in the order they are computed: ``densities`` (K),
-        ``weighted_densities`` (K), ``evidence``, ``responsibilities`` (K).
+        Steps: Bayes' rule, each density, each weighted density, the
+        evidence, each responsibility (as decimals to ``digits`` digits, the
+        exact form beside when short), their sum. Answer keys, in the order
+        they are computed: ``densities`` (K), ``weighted_densities`` (K),
+        ``evidence``, ``responsibilities`` (K), all exact.
         Its ``check`` diagnoses a student's answer (:mod:`._check`): what
         follows from an earlier wrong value, and the misconceptions of
         :data:`~._check.ESTEP_CATALOGUE`.
     """
+    digits = validate_digits(digits)
     if covariances is not None:
-        if sds is not None:
-            raise ValueError("sds: give either sds (1-D) or covariances (d dimensions), not both")
-        return _estep_nd(x, weights, means, covariances, covariance_type)
-    if sds is None:
-        raise ValueError("sds: missing; give sds (1-D) or covariances (d dimensions)")
+        if sds is not None or variances is not None:
+            raise ValueError(f"{'sds' if sds is not None else 'variances'}: give either sds or variances (1-D) "
+                             "or covariances (d dimensions), not both")
+        return _estep_nd(x, weights, means, covariances, covariance_type, normalize_weights, digits)
+    if sds is not None and variances is not None:
+        raise ValueError("variances: give either sds or variances, not both")
+    if sds is None and variances is None:
+        raise ValueError("sds: missing; give sds or variances (1-D) or covariances (d dimensions)")
     if isinstance(x, str) and x.strip().startswith("["):
         raise ValueError("x: a vector needs covariances (the d-dimensional form); sds is for 1-D points")
-    x = parse_number(x, what="x")
-    weights = _numbers(weights, "weights")
-    means = _numbers(means, "means")
-    sds = _numbers(sds, "sds")
+    x, x_shown = read_shown(x, what="x")
+    if not x.is_Rational:
+        raise ValueError(f"x: {x} is not a rational number; give an integer, a decimal or a fraction")
+    weights, w_shown = read_shown_list(weights, what="weights")
+    means, m_shown = read_shown_list(means, what="means")
+    scale_name = "sds" if sds is not None else "variances"
+    scales, s_shown = read_shown_list(sds if sds is not None else variances, what=scale_name)
     K = len(weights)
-    for name, seq in (("means", means), ("sds", sds)):
+    for name, seq in (("means", means), (scale_name, scales)):
         if len(seq) != K:
             raise ValueError(f"{name}: {len(seq)} values given, but weights has {K}; give one per component")
     for k, w in enumerate(weights):
+        if not w.is_Rational:
+            raise ValueError(f"weights: item {k + 1} is {w}; a mixing weight is a rational number")
         if w <= 0:
             raise ValueError(f"weights: item {k + 1} is {w}; mixing weights must be positive")
-    if sum(weights) != 1:
-        raise ValueError(f"weights: the weights sum to {sum(weights)}, expected exactly 1")
-    for k, s in enumerate(sds):
+    for k, m in enumerate(means):
+        if not m.is_Rational:
+            raise ValueError(f"means: item {k + 1} is {m}; give an integer, a decimal or a fraction")
+    for k, s in enumerate(scales):
         if s <= 0:
-            raise ValueError(f"sds: item {k + 1} is {s}; a standard deviation must be positive")
+            raise ValueError(f"{scale_name}: item {k + 1} is {s_shown[k]}; a "
+                             f"{'standard deviation' if sds is not None else 'variance'} must be positive")
+    notes = []
+    weights, w_shown = _normalised(weights, w_shown, normalize_weights, notes, digits)
+    sds_ = scales if sds is not None else [sp.sqrt(v) for v in scales]
 
-    pi = [sp.Symbol(f"pi_{k + 1}") for k in range(K)]
     gamma = [sp.Symbol(f"gamma_{k + 1}") for k in range(K)]
-    dens = [gaussian_pdf(x, m, s) for m, s in zip(means, sds)]
+    dens = [gaussian_pdf(x, m, s) for m, s in zip(means, sds_)]
     num = [w * d for w, d in zip(weights, dens)]
     evidence = sp.Add(*num)
     resp = [_log_odds_form(num, k) for k in range(K)]
+    dec = lambda v: decimal(v, digits)
 
     steps = [
         Step(Display(InlineMath(
@@ -117,32 +148,51 @@ def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
     ]
     from scipy.stats import norm
     for k in range(K):
-        scipy_value = float(weights[k]) * norm.pdf(float(x), float(means[k]), float(sds[k]))
+        c = k + 1
+        density_lhs = InlineMath(Tex(r"\mathcal{N}(x \mid \mu_{%d}, \sigma_{%d}^2)" % (c, c)),
+                                 f"N(x | mu_{c}, sigma_{c}^2)")
+        scipy_density = norm.pdf(float(x), float(means[k]), float(sds_[k]))
+        given = [", ", sp.Eq(sp.Symbol(f"mu_{c}"), m_shown[k]), ", ",
+                 sp.Eq(sp.Symbol(f"sigma_{c}"), s_shown[k]) if sds is not None else _variance_given(c, s_shown[k])]
         steps.append(Step(
-            Chain(InlineMath(Tex(r"\pi_{%d}\, \mathcal{N}(x \mid \mu_{%d}, \sigma_{%d}^2)" % (k + 1, k + 1, k + 1)),
-                             f"pi_{k + 1} N(x | mu_{k + 1}, sigma_{k + 1}^2)"),
-                  [_substituted(weights[k], x, means[k], sds[k]), num[k], sp.Float(significant(num[k]), 6)]),
-            why=words(f"component {k + 1}: substitute ", sp.Eq(x_, x), ", ",
-                      sp.Eq(pi[k], weights[k]), ", ", sp.Eq(sp.Symbol(f"mu_{k + 1}"), means[k]), ", ",
-                      sp.Eq(sp.Symbol(f"sigma_{k + 1}"), sds[k])),
+            Chain(density_lhs, [_substituted(x_shown, m_shown[k], s_shown[k], variance=sds is None),
+                                *([dens[k]] if is_short(dens[k]) else []), dec(dens[k])]),
+            why=words(f"component {c}: substitute ", sp.Eq(x_, x_shown), *given),
+            check=checked("equals scipy.stats.norm.pdf to 1e-12 relative",
+                          np.isclose(to_float(dens[k]), scipy_density, rtol=1e-12, atol=0)),
+            label=f"density_{c}"))
+        steps.append(Step(
+            Chain(InlineMath(Tex(r"\pi_{%d}\, \mathcal{N}(x \mid \mu_{%d}, \sigma_{%d}^2)" % (c, c, c)),
+                             f"pi_{c} N(x | mu_{c}, sigma_{c}^2)"),
+                  [*([num[k]] if is_short(num[k]) else []), dec(num[k])],
+                  reasons=[*([None] if is_short(num[k]) else []),
+                           words(InlineMath(Tex(r"%s \times %s" % (tex_of(w_shown[k]), tex_of(dec(dens[k])))),
+                                            f"{text_of(w_shown[k])} * {text_of(dec(dens[k]))}"))]),
+            why=words(f"component {c}: weight times density, ", sp.Eq(sp.Symbol(f"pi_{c}"), w_shown[k])),
             check=checked("equals scipy.stats.norm.pdf times the weight to 1e-12 relative",
-                          np.isclose(to_float(num[k]), scipy_value, rtol=1e-12, atol=0)),
-            label=f"numerator_{k + 1}"))
+                          np.isclose(to_float(num[k]), float(weights[k]) * scipy_density, rtol=1e-12, atol=0)),
+            label=f"numerator_{c}"))
+    added = " + ".join(text_of(dec(n)) for n in num)
     steps.append(Step(
         Chain(InlineMath(Tex(r"p(x) = \sum_{j=1}^{%d} \pi_j\, \mathcal{N}(x \mid \mu_j, \sigma_j^2)" % K),
                          "p(x) = sum_j pi_j N(x | mu_j, sigma_j^2)"),
-              [evidence, sp.Float(significant(evidence), 6)]),
-        why=words("the evidence: the sum of the numerators"),
+              [*([evidence] if is_short(evidence) else []), dec(evidence)],
+              reasons=[*([None] if is_short(evidence) else []),
+                       words(InlineMath(Tex(" + ".join(tex_of(dec(n)) for n in num)), added))]),
+        why=words("the evidence: the sum of the weighted densities"),
         check=checked("the sum re-added in floats agrees to 1e-12 relative",
                       np.isclose(sum(to_float(n) for n in num), to_float(evidence), rtol=1e-12, atol=0)),
         label="evidence"))
 
-    oracle = _numeric_responsibilities(x, weights, means, sds)
+    oracle = _numeric_responsibilities(x, weights, means, sds_)
     for k in range(K):
+        ratio = (r"\frac{%s}{%s}" % (tex_of(dec(num[k])), tex_of(dec(evidence))),
+                 f"{text_of(dec(num[k]))} / {text_of(dec(evidence))}")
         steps.append(Step(
-            Chain(gamma[k], [_over(num[k], evidence), resp[k], sp.Float(significant(resp[k]), 6)]),
-            why=words(f"responsibility of component {k + 1}: numerator over evidence; dividing through "
-                      f"by the numerator gives the log-odds form"),
+            Chain(gamma[k], [*([resp[k]] if is_short(resp[k]) else []), dec(resp[k])],
+                  reasons=[*([words("dividing through by the numerator")] if is_short(resp[k]) else []),
+                           words(InlineMath(Tex(ratio[0]), ratio[1]))]),
+            why=words(f"responsibility of component {k + 1}: weighted density over evidence"),
             check=checked("symbolically equal to numerator/evidence, and equal to numerics.gmm.e_step "
                           "(log-space) to 1e-12",
                           sp.simplify(resp[k] - num[k] / evidence) == 0
@@ -150,29 +200,65 @@ def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
             label=f"gamma_{k + 1}"))
     total = sp.Add(*gamma)
     steps.append(Step(
-        Chain(total, [sp.Add(*resp), sp.Integer(1)]),
+        Chain(total, [*([sp.Add(*resp)] if all(is_short(r) for r in resp) else []), sp.Integer(1)],
+              reasons=[None] * (1 if all(is_short(r) for r in resp) else 0)
+              + [words(InlineMath(Tex(" + ".join(tex_of(dec(r)) for r in resp)),
+                                  " + ".join(text_of(dec(r)) for r in resp)), " to the digits shown")]),
         why=words("the responsibilities of a point sum to 1"),
         check=checked("SymPy simplifies the sum minus 1 to 0", sp.simplify(sp.Add(*resp) - 1) == 0),
         label="sum"))
 
-    givens = [Given(x_, x)]
-    givens += [Given(sp.Symbol(f"pi_{k + 1}"), weights[k]) for k in range(K)]
-    givens += [Given(sp.Symbol(f"mu_{k + 1}"), means[k]) for k in range(K)]
-    givens += [Given(sp.Symbol(f"sigma_{k + 1}"), sds[k]) for k in range(K)]
+    givens = [Given(x_, x_shown)]
+    givens += [Given(sp.Symbol(f"pi_{k + 1}"), w_shown[k]) for k in range(K)]
+    givens += [Given(sp.Symbol(f"mu_{k + 1}"), m_shown[k]) for k in range(K)]
+    givens += [Given(sp.Symbol(f"sigma_{k + 1}") if sds is not None else _variance_name(k + 1), s_shown[k])
+               for k in range(K)]
     return Result(
         kind="gmm.estep",
         title=f"E-step of a {K}-component 1-D Gaussian mixture by Bayes' rule",
         givens=givens,
         steps=steps,
+        notes=notes,
         answer={"densities": dens, "weighted_densities": num, "evidence": evidence,
                 "responsibilities": resp},
         sources={"responsibilities": "gamma_1",
                  **{f"responsibilities[{k}]": f"gamma_{k + 1}" for k in range(K)},
-                 "densities": "pdf", "weighted_densities": "numerator_1",
+                 "densities": "density_1",
+                 **{f"densities[{k}]": f"density_{k + 1}" for k in range(K)},
+                 "weighted_densities": "numerator_1",
                  **{f"weighted_densities[{k}]": f"numerator_{k + 1}" for k in range(K)},
                  "evidence": "evidence"},
-        checker=estep_checker(estep_problem_1d(x, weights, means, sds)),
+        checker=estep_checker(estep_problem_1d(x, weights, means, sds_)),
     )
+
+
+def _variance_name(c: int) -> InlineMath:
+    sub = str(c).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+    return InlineMath(Tex(r"\sigma_{%d}^2" % c), f"σ{sub}²")
+
+
+def _variance_given(c: int, value) -> InlineMath:
+    name = _variance_name(c)
+    return InlineMath(Tex(f"{name.tex} = {tex_of(value)}"), f"{name.text} = {text_of(value)}")
+
+
+def _normalised(weights, shown, normalize: bool, notes: list, digits: int):
+    """The weights, divided by their sum when asked; an error suggesting it when they do not sum to 1."""
+    total = sum(weights, sp.Integer(0))
+    if total == 1:
+        return weights, shown
+    typed = ", ".join(text_of(v) for v in shown)
+    as_decimal = any(isinstance(v, sp.Float) for v in shown) and not exact_fraction(total)
+    total_text = str(Decimal(int(total.p)) / Decimal(int(total.q))) if as_decimal else sp.sstr(total)
+    if not normalize:
+        raise ValueError(f"weights: the weights sum to {total_text} ({' + '.join(text_of(v) for v in shown)}), "
+                         "expected exactly 1; if they are "
+                         "printed rounded, use --normalize-weights (Python: normalize_weights=True) to divide "
+                         "them by their sum")
+    out = [w / total for w in weights]
+    notes.append(f"The weights {typed} sum to {total_text}, not 1 (printed rounded?): each is divided by their "
+                 "sum (normalize weights), giving " + ", ".join(sp.sstr(w) for w in out) + ".")
+    return out, out
 
 
 @functools.lru_cache(maxsize=None)
@@ -204,14 +290,18 @@ def _over(a, b) -> InlineMath:
     return InlineMath(Tex(r"\frac{%s}{%s}" % (sp.latex(a), sp.latex(b))), f"({sp.sstr(a)}) / ({sp.sstr(b)})")
 
 
-def _substituted(w, x, m, s) -> InlineMath:
-    """pi N(x | mu, sigma^2) with the numbers written in, unevaluated."""
-    lx, lw, ls = (sp.latex(v) for v in (x, w, s))
-    lm = sp.latex(m) if m >= 0 else r"\left(%s\right)" % sp.latex(m)
-    ls2 = ls if s.is_integer and s > 0 else r"\left(%s\right)" % ls
-    tex = (r"%s \cdot \frac{1}{%s\sqrt{2\pi}}\, \exp\!\left(-\frac{(%s - %s)^2}{2 \cdot %s^2}\right)"
-           % (lw, ls, lx, lm, ls2))
-    text = f"{w} * 1/({s}*sqrt(2*pi)) * exp(-({x} - {m if m >= 0 else f'({m})'})^2/(2*{s}^2))"
+def _substituted(x, m, s, *, variance: bool = False) -> InlineMath:
+    """N(x | mu, sigma^2) with the numbers written in as given, unevaluated (``s`` a variance when ``variance``)."""
+    lm = atom_tex(m) if not (isinstance(m, (sp.Integer, sp.Float)) and m >= 0) else tex_of(m)
+    tm = atom_text(m)
+    if variance:
+        tex = (r"\frac{1}{\sqrt{2\pi \cdot %s}}\, \exp\!\left(-\frac{(%s - %s)^2}{2 \cdot %s}\right)"
+               % (atom_tex(s), tex_of(x), lm, atom_tex(s)))
+        text = f"1/sqrt(2*pi*{atom_text(s)}) * exp(-({text_of(x)} - {tm})^2/(2*{atom_text(s)}))"
+    else:
+        tex = (r"\frac{1}{%s\sqrt{2\pi}}\, \exp\!\left(-\frac{(%s - %s)^2}{2 \cdot %s^2}\right)"
+               % (atom_tex(s), tex_of(x), lm, atom_tex(s, base=True)))
+        text = f"1/({atom_text(s)}*sqrt(2*pi)) * exp(-({text_of(x)} - {tm})^2/(2*{atom_text(s)}^2))"
     return InlineMath(Tex(tex), text)
 
 
@@ -293,10 +383,14 @@ def _full_covariances(covariances, covariance_type: str, K: int, d: int) -> list
     return mats
 
 
-def _estep_nd(x, weights, means, covariances, covariance_type) -> Result:
+def _estep_nd(x, weights, means, covariances, covariance_type, normalize_weights=False, digits=4) -> Result:
     xv = _array(x, "x", 1)
     d = len(xv)
-    weights = _array(weights, "weights", 1)
+    if isinstance(weights, str) and weights.strip().startswith("["):
+        weights = weights.strip()[1:-1] if weights.strip().endswith("]") else weights
+    weights, w_shown = read_shown_list(weights, what="weights")
+    if not all(w.is_Rational for w in weights):
+        raise ValueError("weights: a mixing weight is a rational number")
     K = len(weights)
     mus = _array(means, "means", 2)
     if len(mus) != K or any(len(m) != d for m in mus):
@@ -305,8 +399,8 @@ def _estep_nd(x, weights, means, covariances, covariance_type) -> Result:
     for k, w_ in enumerate(weights):
         if w_ <= 0:
             raise ValueError(f"weights: item {k + 1} is {w_}; mixing weights must be positive")
-    if sum(weights) != 1:
-        raise ValueError(f"weights: the weights sum to {sum(weights)}, expected exactly 1")
+    notes = []
+    weights, w_shown = _normalised(weights, w_shown, normalize_weights, notes, digits)
     covs = _full_covariances(covariances, covariance_type, K, d)
     X = sp.Matrix(xv)
     M = [sp.Matrix(m) for m in mus]
@@ -350,7 +444,7 @@ def _estep_nd(x, weights, means, covariances, covariance_type) -> Result:
             Chain(tex(r"\pi_{%d}\, \mathcal{N}(" % (k + 1) + B + r"{x} \mid " + B + r"{\mu}_{%d}, " % (k + 1) + B +
                      r"{\Sigma}_{%d})" % (k + 1)),
                   [tex(r"%s \cdot \frac{1}{\sqrt{(2\pi)^{%d} \cdot %s}} \exp\!\Bigl(-\frac{1}{2} \cdot %s\Bigr)"
-                      % (sp.latex(weights[k]), d, sp.latex(det), sp.latex(q))), nk_, sp.Float(significant(nk_), 6)]),
+                      % (sp.latex(weights[k]), d, sp.latex(det), sp.latex(q))), nk_, decimal(nk_, digits)]),
             why=words(f"component {k + 1}: weight times density"),
             check=checked("equals scipy.stats.multivariate_normal.pdf times the weight to 1e-12 relative",
                           np.isclose(to_float(nk_), scipy_value, rtol=1e-12, atol=0)),
@@ -360,7 +454,7 @@ def _estep_nd(x, weights, means, covariances, covariance_type) -> Result:
     evidence = sp.Add(*num)
     steps.append(Step(
         Chain(tex(r"p(" + B + r"{x}) = \sum_{j=1}^{%d} \pi_j\, \mathcal{N}(" % K + B + r"{x} \mid " + B + r"{\mu}_j, " +
-                 B + r"{\Sigma}_j)"), [evidence, sp.Float(significant(evidence), 6)]),
+                 B + r"{\Sigma}_j)"), [evidence, decimal(evidence, digits)]),
         why=words("the evidence: the sum of the numerators"),
         check=checked("the sum re-added in floats agrees to 1e-12 relative",
                       np.isclose(sum(to_float(v) for v in num), to_float(evidence), rtol=1e-12, atol=0)),
@@ -373,7 +467,7 @@ def _estep_nd(x, weights, means, covariances, covariance_type) -> Result:
     gamma = [sp.Symbol(f"gamma_{k + 1}") for k in range(K)]
     for k in range(K):
         steps.append(Step(
-            Chain(gamma[k], [_over(num[k], evidence), resp[k], sp.Float(significant(resp[k]), 6)]),
+            Chain(gamma[k], [_over(num[k], evidence), resp[k], decimal(resp[k], digits)]),
             why=words(f"responsibility of component {k + 1}: numerator over evidence"),
             check=checked("symbolically equal to numerator/evidence, and equal to numerics.gmm.e_step (log-space) "
                           "to 1e-12", sp.simplify(resp[k] - num[k] / evidence) == 0
@@ -384,13 +478,13 @@ def _estep_nd(x, weights, means, covariances, covariance_type) -> Result:
                       check=checked("SymPy simplifies the sum minus 1 to 0", sp.simplify(sp.Add(*resp) - 1) == 0),
                       label="sum"))
     givens = [Given(tex(r"\boldsymbol{x}"), tuple(xv))]
-    givens += [Given(sp.Symbol(f"pi_{k + 1}"), weights[k]) for k in range(K)]
+    givens += [Given(sp.Symbol(f"pi_{k + 1}"), w_shown[k]) for k in range(K)]
     givens += [Given(tex(r"\boldsymbol{\mu}_{%d}" % (k + 1)), tuple(mus[k])) for k in range(K)]
     givens += [Given(tex(r"\boldsymbol{\Sigma}_{%d}" % (k + 1)), covs[k]) for k in range(K)]
     return Result(
         kind="gmm.estep",
         title=f"E-step of a {K}-component Gaussian mixture in {d} dimensions by Bayes' rule",
-        givens=givens, steps=steps,
+        givens=givens, steps=steps, notes=notes,
         answer={"densities": dens, "weighted_densities": num, "evidence": evidence, "responsibilities": resp},
         sources={"responsibilities": "gamma_1", **{f"responsibilities[{k}]": f"gamma_{k + 1}" for k in range(K)},
                  "densities": "pdf", "weighted_densities": "numerator_1",

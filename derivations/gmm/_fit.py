@@ -28,6 +28,7 @@ from ...numerics.gmm import select as select_models
 from ...numerics.io import load_dataset
 from ..markup import Tex
 from ..result import Chain, Given, InlineMath, Prose, Result, Step, Table, checked, words
+from ._shown import decimal, validate_digits
 
 __all__ = ["fit", "select", "read_init", "plot_fit", "plot_select"]
 
@@ -36,7 +37,7 @@ _MAX_ITERATION_ROWS = 25
 
 def fit(data, *, k: int, covariance: str = "full", columns=None, standardize: bool = False,
         init=None, max_iter: int = 100, tol: float = 1e-3, n_init: int = 1, random_state: int | None = 0,
-        reg_covar: float = 1e-6) -> Result:
+        reg_covar: float = 1e-6, digits: int = 4) -> Result:
     r"""Fit a Gaussian mixture by EM and report it step by step.
 
     Parameters
@@ -55,7 +56,13 @@ def fit(data, *, k: int, covariance: str = "full", columns=None, standardize: bo
         Initial ``weights``, ``means`` and ``covariances`` (in the type's
         shape) as a JSON file or dict: EM then starts from exactly these.
     max_iter, tol, n_init, random_state, reg_covar
-        As in :class:`numerics.gmm.GaussianMixture`.
+        As in :class:`numerics.gmm.GaussianMixture`: ``reg_covar`` (default
+        1e-6, as scikit-learn) is added to every covariance's diagonal; 0 is
+        allowed, but a component on a single point, or a constant column,
+        then has a singular covariance and the fit stops with an error.
+        ``tol = 0`` runs exactly ``max_iter`` iterations.
+    digits : int, default 4
+        Significant digits of every decimal shown (the answer is unaffected).
 
     Returns
     -------
@@ -66,6 +73,7 @@ def fit(data, *, k: int, covariance: str = "full", columns=None, standardize: bo
         ``bic``, ``aic``, ``n_parameters``, ``covariance_type``, ``lower_bounds``
         (the mean log-likelihood after each iteration).
     """
+    digits = validate_digits(digits)
     dataset = _load(data, columns, standardize)
     X = dataset.X
     n, d = X.shape
@@ -78,22 +86,26 @@ def fit(data, *, k: int, covariance: str = "full", columns=None, standardize: bo
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         model.fit(X)
-    notes = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
+    notes = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning) and tol > 0]
+    if tol == 0:
+        notes.append(f"tol = 0: EM ran the {max_iter} iterations asked for (max_iter), without a convergence test.")
     labels = model.predict(X)
     total = float(np.sum(model.score_samples(X)))
     p = n_parameters(k, d, covariance)
     bic, aic = -2 * total + p * math.log(n), -2 * total + 2 * p
 
-    steps = [_data_step(dataset, standardize)]
+    dec = lambda v: decimal(v, digits)
+    steps = [_data_step(dataset, standardize, digits)]
     steps.append(_iterations_step(model, tol, "the given initial parameters" if start else
                                   f"k-means initialisation ({n_init} run{'s' if n_init > 1 else ''}, "
-                                  f"seed {random_state})", notes))
-    steps.append(_components_step(model, labels, covariance))
+                                  f"seed {random_state})", notes, digits))
+    steps.append(_components_step(model, labels, covariance, digits))
     steps.append(Step(
-        Chain(InlineMath(Tex(r"\mathrm{BIC}"), "BIC"), [InlineMath(Tex(r"-2 \cdot (%.6g) + %d \cdot \log %d" % (total, p, n)),
-                                            f"-2 * ({total:.6g}) + {p} * log({n})"), sp.Float(bic, 6)]),
-        why=words(f"the Bayesian information criterion: log-likelihood {total:.6g} summed over the {n} points, "
-                  f"{p} free parameters ({_parameter_count_text(k, d, covariance)}); AIC = {aic:.6g}"),
+        Chain(InlineMath(Tex(r"\mathrm{BIC}"), "BIC"),
+              [InlineMath(Tex(r"-2 \cdot (%s) + %d \cdot \log %d" % (dec(total), p, n)),
+                          f"-2 * ({dec(total)}) + {p} * log({n})"), dec(bic)]),
+        why=words(f"the Bayesian information criterion: log-likelihood {dec(total)} summed over the {n} points, "
+                  f"{p} free parameters ({_parameter_count_text(k, d, covariance)}); AIC = {dec(aic)}"),
         check=checked("recomputed from numerics.gmm.n_parameters and score_samples; equals model.bic(X)",
                       np.isclose(bic, model.bic(X), rtol=1e-12)),
         label="bic"))
@@ -102,7 +114,8 @@ def fit(data, *, k: int, covariance: str = "full", columns=None, standardize: bo
         kind="gmm.fit",
         title=f"Gaussian mixture by EM: K = {k}, {covariance} covariances, on {dataset.name} ({cols})",
         givens=[Given("data", dataset.name), Given("n", n), Given("d", d), Given("K", k),
-                Given("covariance type", covariance), Given("tol", tol), Given("max iterations", max_iter)],
+                Given("covariance type", covariance), Given("tol", tol), Given("reg_covar", reg_covar),
+                Given("max iterations", max_iter)],
         steps=steps,
         answer={"weights": model.weights_, "means": model.means_, "covariances": model.covariances_,
                 "lower_bound": float(model.lower_bound_), "n_iter": int(model.n_iter_),
@@ -117,7 +130,8 @@ def fit(data, *, k: int, covariance: str = "full", columns=None, standardize: bo
 
 
 def select(data, *, k="1-6", covariance="all", columns=None, standardize: bool = False, labels=None,
-           n_init: int = 1, random_state: int | None = 0, max_iter: int = 100, tol: float = 1e-3) -> Result:
+           n_init: int = 1, random_state: int | None = 0, max_iter: int = 100, tol: float = 1e-3,
+           digits: int = 4) -> Result:
     r"""Model selection: every number of components in ``k`` times every covariance type, by BIC.
 
     Parameters
@@ -138,6 +152,8 @@ def select(data, *, k="1-6", covariance="all", columns=None, standardize: bool =
         ``aic``, ``log_likelihood``, ``n_parameters``, ``converged``, and
         ``ari`` with labels) and ``best`` (``k``, ``covariance``).
     """
+    digits = validate_digits(digits)
+    dec = lambda v: decimal(v, digits)
     dataset = _load(data, columns, standardize, labels=labels)
     types = covariance
     if isinstance(covariance, str) and covariance != "all":
@@ -161,10 +177,10 @@ def select(data, *, k="1-6", covariance="all", columns=None, standardize: bool =
     header.append("")
     body = []
     for r in rows:
-        row = [sp.Integer(r["k"]), r["covariance"], sp.Integer(r["n_parameters"]), r["log_likelihood"],
-               r["bic"], r["aic"]]
+        row = [sp.Integer(r["k"]), r["covariance"], sp.Integer(r["n_parameters"]), dec(r["log_likelihood"]),
+               dec(r["bic"]), dec(r["aic"])]
         if target is not None:
-            row.append(r["ari"])
+            row.append(dec(r["ari"]))
         row.append("best" if r is rows[outcome.rows.index(outcome.best)] else "")
         body.append(row)
     n = dataset.X.shape[0]
@@ -186,7 +202,7 @@ def select(data, *, k="1-6", covariance="all", columns=None, standardize: bool =
                                and np.isclose(r["aic"], -2 * r["log_likelihood"] + 2 * r["n_parameters"],
                                               rtol=1e-12) for r in rows)),
              label="table"),
-        Step(Prose(words(f"The least BIC, {outcome.best['bic']:.6g}, is reached with K = {best['k']} "
+        Step(Prose(words(f"The least BIC, {dec(outcome.best['bic'])}, is reached with K = {best['k']} "
                          f"and {best['covariance']} covariances.")),
              why=words("the best model"),
              check=checked("it is the minimum of the BIC column", outcome.best["bic"] == min(r["bic"] for r in rows)),
@@ -284,21 +300,22 @@ def _check_covariance(covariance: str) -> None:
                          f"{', '.join(COVARIANCE_TYPES)}")
 
 
-def _data_step(dataset, standardize: bool) -> Step:
+def _data_step(dataset, standardize: bool, digits: int = 4) -> Step:
     X = dataset.X
-    rows = [[name, float(X[:, j].mean()), float(X[:, j].std()), float(X[:, j].min()), float(X[:, j].max())]
+    dec = lambda v: decimal(float(v), digits)
+    rows = [[name, dec(X[:, j].mean()), dec(X[:, j].std()), dec(X[:, j].min()), dec(X[:, j].max())]
             for j, name in enumerate(dataset.feature_names)]
     what = " (after standardising each feature to mean 0 and variance 1)" if standardize else ""
     return Step(Table(["feature", "mean", "sd", "min", "max"], rows, align="lrrrr"),
                 why=words(f"the data: {X.shape[0]} points, {X.shape[1]} feature(s){what}"), label="data")
 
 
-def _iterations_step(model, tol, init_text, notes) -> Step:
+def _iterations_step(model, tol, init_text, notes, digits: int = 4) -> Step:
     bounds = list(model.lower_bounds_)
     rows = []
     for i, b in enumerate(bounds):
         change = "" if i == 0 else bounds[i] - bounds[i - 1]
-        rows.append([sp.Integer(i + 1), b, change])
+        rows.append([sp.Integer(i + 1), decimal(b, digits), change if change == "" else decimal(change, digits)])
     shown = rows
     if len(rows) > _MAX_ITERATION_ROWS:
         half = _MAX_ITERATION_ROWS // 2
@@ -316,14 +333,14 @@ def _iterations_step(model, tol, init_text, notes) -> Step:
                 label="iterations")
 
 
-def _components_step(model, labels, covariance) -> Step:
+def _components_step(model, labels, covariance, digits: int = 4) -> Step:
     K = model.n_components
     sizes = np.bincount(labels, minlength=K)
     rows = []
     for k in range(K):
         cov = model.covariances_ if covariance == "tied" else model.covariances_[k]
-        rows.append([sp.Integer(k + 1), float(model.weights_[k]), _vector(model.means_[k]),
-                     _covariance_cell(cov), sp.Integer(int(sizes[k]))])
+        rows.append([sp.Integer(k + 1), decimal(float(model.weights_[k]), digits), _vector(model.means_[k], digits),
+                     _covariance_cell(cov, digits), sp.Integer(int(sizes[k]))])
     ok = bool(np.isclose(model.weights_.sum(), 1.0, rtol=0, atol=1e-12))
     full = np.asarray([model.covariances_] * K) if covariance == "tied" else model.covariances_
     for k in range(K):
@@ -343,24 +360,24 @@ def _components_step(model, labels, covariance) -> Step:
                 label="components")
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.4g}"
+def _fmt(x: float, digits: int = 4) -> str:
+    return sp.sstr(decimal(x, digits))
 
 
-def _vector(v) -> InlineMath:
-    items = [_fmt(float(x)) for x in np.atleast_1d(v)]
+def _vector(v, digits: int = 4) -> InlineMath:
+    items = [_fmt(float(x), digits) for x in np.atleast_1d(v)]
     if len(items) == 1:
         return InlineMath(Tex(items[0]), items[0])
     return InlineMath(Tex(r"\begin{pmatrix}%s\end{pmatrix}" % r" \\ ".join(items)), "(" + ", ".join(items) + ")")
 
 
-def _covariance_cell(cov) -> InlineMath:
+def _covariance_cell(cov, digits: int = 4) -> InlineMath:
     cov = np.asarray(cov, dtype=float)
     if cov.ndim == 2:
-        body = r" \\ ".join(" & ".join(_fmt(x) for x in row) for row in cov)
-        text = "[" + "; ".join(", ".join(_fmt(x) for x in row) for row in cov) + "]"
+        body = r" \\ ".join(" & ".join(_fmt(x, digits) for x in row) for row in cov)
+        text = "[" + "; ".join(", ".join(_fmt(x, digits) for x in row) for row in cov) + "]"
         return InlineMath(Tex(r"\begin{pmatrix}%s\end{pmatrix}" % body), text)
-    return _vector(cov)
+    return _vector(cov, digits)
 
 
 def _parameter_count_text(k: int, d: int, covariance: str) -> str:

@@ -15,8 +15,10 @@ the final result against :func:`numerics.gmm.m_step`.
 """
 from __future__ import annotations
 
+import contextvars
 import math
 import os
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
@@ -29,6 +31,7 @@ from ..exact import parse_number, significant, to_float
 from ..result import Chain, Given, Prose, Result, Section, Step, Table, checked, words
 from ._check import MStepProblem, mstep_checker
 from ._notation import tex
+from ._shown import decimal, validate_digits
 from ._syntax import CANONICAL, Instance, evaluate_update
 
 __all__ = ["mstep", "read_matrix_exact"]
@@ -36,7 +39,7 @@ MAX_TABLE_ROWS = 12   # per-point tables are shown up to this many points
 ROW_SUM_TOLERANCE = sp.Rational(1, 10 ** 9)
 
 
-def mstep(data, resp, covariance: str = "full", previous_means=None) -> Result:
+def mstep(data, resp, covariance: str = "full", previous_means=None, *, digits: int = 4) -> Result:
     r"""Work one M-step of a Gaussian mixture on numbers, exactly.
 
     Parameters
@@ -54,6 +57,9 @@ def mstep(data, resp, covariance: str = "full", previous_means=None) -> Result:
         string such as ``"[[0, 0], [1, 1]]"``). Not used by the update; its
         ``check`` uses them to recognise a covariance centred at the previous
         mean (``old-mean``) for every covariance type.
+    digits : int, default 4
+        Significant digits of every decimal shown beside an exact value (the
+        answer is unaffected).
 
     Returns
     -------
@@ -73,6 +79,7 @@ def mstep(data, resp, covariance: str = "full", previous_means=None) -> Result:
         column), mismatched shapes, a negative responsibility, a row not
         summing to 1, or a component with :math:`N_k = 0`.
     """
+    digits = validate_digits(digits)
     if covariance not in COVARIANCE_TYPES:
         raise ValueError(f"covariance: {covariance!r} is not a covariance type; expected one of "
                          f"{', '.join(COVARIANCE_TYPES)}")
@@ -92,7 +99,12 @@ def mstep(data, resp, covariance: str = "full", previous_means=None) -> Result:
     previous = None
     if previous_means is not None:
         previous = _previous_means(previous_means, K, len(X[0]))
-    return _WorkedMStep(X, R, covariance, notes, previous).result()
+    typed = [_typed_kinds(data), _typed_kinds(resp)]
+    token = _DECIMALS.set(any("decimal" in t for t in typed) and not any("fraction" in t for t in typed))
+    try:
+        return _WorkedMStep(X, R, covariance, notes, previous, digits).result()
+    finally:
+        _DECIMALS.reset(token)
 
 
 def _previous_means(value, K: int, d: int) -> list[list[sp.Rational]]:
@@ -188,17 +200,75 @@ def _vec(v) -> sp.Matrix:
     return sp.Matrix(v)
 
 
+#: True while an M-step whose inputs were typed as decimals (and none as a fraction) is worked: a value with a terminating decimal
+#: expansion (0.9, 1.95, 5.1335) is then shown as that decimal, as given, not as a fraction (9/10).
+_DECIMALS = contextvars.ContextVar("gmm_mstep_decimals", default=False)
+
+
+def _as_decimal(v) -> str | None:
+    """The exact decimal of ``v`` when decimals are shown and it terminates (not an integer), else None."""
+    if not _DECIMALS.get() or isinstance(v, sp.Float):
+        return None
+    v = sp.sympify(v)
+    if not v.is_Rational or v.is_Integer:
+        return None
+    q = int(v.q)
+    twos = fives = 0
+    while q % 2 == 0:
+        q, twos = q // 2, twos + 1
+    while q % 5 == 0:
+        q, fives = q // 5, fives + 1
+    if q != 1:
+        return None
+    places = max(twos, fives)
+    return (
+        format(Decimal(int(v.p) * 10 ** places // int(v.q)).scaleb(-places), "f"))
+
+
+def _ltx(v) -> str:
+    return _as_decimal(v) or sp.latex(v)
+
+
+def _txt(v) -> str:
+    return _as_decimal(v) or sp.sstr(v)
+
+
+def _typed_kinds(source) -> set:
+    """Which notations a CSV file or rows of numbers use: ``decimal`` (``3.19``) and/or ``fraction`` (``3/4``)."""
+    import re
+    kinds = {"decimal": re.compile(r"(?<![\w/.])[+-]?\d*\.\d+(?![\w/.])"),
+             "fraction": re.compile(r"\d\s*/\s*\d")}
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            text = Path(source).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return set()
+    else:
+        rows = source.tolist() if isinstance(source, np.ndarray) else source
+        try:
+            cells = [v for row in rows for v in row]
+        except TypeError:
+            return set()
+        text = "\n".join(repr(v) if isinstance(v, float) else str(v) for v in cells)
+    return {kind for kind, pattern in kinds.items() if pattern.search(text)}
+
+
 def _tuple_tex(values):
     from ..model import InlineMath
     from ..markup import Tex
-    return InlineMath(Tex(r"\left(" + r",\ ".join(sp.latex(v) for v in values) + r"\right)"),
-                      "(" + ", ".join(sp.sstr(v) for v in values) + ")")
+    return InlineMath(Tex(r"\left(" + r",\ ".join(_ltx(v) for v in values) + r"\right)"),
+                      "(" + ", ".join(_txt(v) for v in values) + ")")
 
 
 def _mat(M: sp.MatrixBase):
     """A rational matrix as a hand calculation writes it: the common denominator in front."""
     from ..model import InlineMath
     from ..markup import Tex
+    if len(M) and all(_as_decimal(v) is not None or sp.Rational(v).is_Integer for v in M):
+        body = r"\begin{pmatrix} " + r" \\ ".join(" & ".join(_ltx(v) for v in M.row(r))
+                                                  for r in range(M.rows)) + r" \end{pmatrix}"
+        return InlineMath(Tex(body), "[" + ", ".join("[" + ", ".join(_txt(v) for v in M.row(r)) + "]"
+                                                     for r in range(M.rows)) + "]")
     den = math.lcm(*[int(sp.Rational(v).q) for v in M]) if len(M) else 1
     ints = M * den
     body = r"\begin{pmatrix} " + r" \\ ".join(" & ".join(sp.latex(v) for v in ints.row(r))
@@ -212,13 +282,17 @@ def _mat(M: sp.MatrixBase):
 def _q(v) -> str:
     """LaTeX of a number written inline (3/4 rather than a stacked fraction), for use inside fractions."""
     v = sp.Rational(v)
-    return str(v) if v.is_Integer else f"{v.p}/{v.q}"
+    return str(v) if v.is_Integer else _as_decimal(v) or f"{v.p}/{v.q}"
 
 
 def _cellq(v):
     """A table cell holding a number: fractions in display style, with room around them."""
     from ._notation import cell
     v = sp.Rational(v)
+    if _as_decimal(v) is not None:
+        from ..model import InlineMath
+        from ..markup import Tex
+        return InlineMath(Tex(_as_decimal(v)), _as_decimal(v))
     return v if v.is_Integer else cell(v)
 
 
@@ -228,27 +302,31 @@ def _short_decimal(value) -> bool:
     return f"{float(value):.6g}" == str(float(value)) and sp.Rational(str(float(value))) == value
 
 
-def _chain(lhs, links: list, value, why, label, check):
+def _chain(lhs, links: list, value, why, label, check, digits: int = 4):
     """lhs = links... = value, with '≈ decimal' beside the value when it is not a short decimal."""
     if isinstance(value, sp.MatrixBase):
         short = all(_short_decimal(v) for v in value)
-        M = value.applyfunc(lambda v: sp.Float(significant(v), 6))
+        M = value.applyfunc(lambda v: decimal(v, digits))
         from ..model import InlineMath
         from ..markup import Tex
         approx = InlineMath(Tex(sp.latex(M, mat_delim="(")), "[" + ", ".join(
-            "[" + ", ".join(significant(v) for v in value.row(r)) + "]" for r in range(value.rows)) + "]")
+            "[" + ", ".join(sp.sstr(decimal(v, digits)) for v in value.row(r)) + "]" for r in range(value.rows)) + "]")
     elif isinstance(value, list):
         short = all(_short_decimal(v) for v in value)
-        approx = _tuple_tex([sp.Float(significant(v), 6) for v in value])
-        approx = type(approx)(approx.tex, "(" + ", ".join(significant(v) for v in value) + ")")
+        approx = _tuple_tex([decimal(v, digits) for v in value])
     else:
         short = _short_decimal(value)
         approx = None
         if not short:
-            return Step(Chain(lhs, links + [value, sp.Float(significant(value), 6)]), why=why, check=check,
+            return Step(Chain(lhs, links + [value, decimal(value, digits)]), why=why, check=check,
                         label=label)
+    shown = value
+    if not isinstance(value, (list, sp.MatrixBase)) and _as_decimal(value) is not None:
+        from ..model import InlineMath
+        from ..markup import Tex
+        shown = InlineMath(Tex(_as_decimal(value)), _as_decimal(value))
     rhs = links + [_tuple_tex(value) if isinstance(value, list) else
-                   _mat(value) if isinstance(value, sp.MatrixBase) else value]
+                   _mat(value) if isinstance(value, sp.MatrixBase) else shown]
     reasons = None if short else [None] * (len(rhs) - 1) + [words("≈ ", approx)]
     return Step(Chain(lhs, rhs, reasons=reasons), why=why, check=check, label=label)
 
@@ -256,7 +334,8 @@ def _chain(lhs, links: list, value, why, label, check):
 class _WorkedMStep:
     """One M-step worked by hand on exact data and responsibilities: the steps, and the values they reach."""
 
-    def __init__(self, X, R, covariance, notes, previous=None):
+    def __init__(self, X, R, covariance, notes, previous=None, digits: int = 4):
+        self.digits = digits
         self.previous = previous
         self.X = [_vec(row) for row in X]
         self.R = sp.Matrix(R)
@@ -271,6 +350,9 @@ class _WorkedMStep:
         self.Xf = np.array([[float(v) for v in row] for row in X])
         self.Rf = np.array([[float(v) for v in row] for row in R])
         self.oracle = None
+
+    def _chain(self, *args, **kwargs):
+        return _chain(*args, digits=self.digits, **kwargs)
 
     def step(self, statement, why, label, check=None):
         self.steps.append(Step(statement, why=why, check=check, label=label))
@@ -332,7 +414,7 @@ class _WorkedMStep:
             value = sum(col, sp.Integer(0))
             terms = [tex(" + ".join(_paren(v) for v in col))] if self.small and self.n > 1 else []
             recomputed = sum((Fraction(int(v.p), int(v.q)) for v in col), Fraction(0))
-            self.steps.append(_chain(tex(f"N_{q + 1}"), terms, value,
+            self.steps.append(self._chain(tex(f"N_{q + 1}"), terms, value,
                                      words(f"component {q + 1}: add its column of responsibilities"), f"nk_{q + 1}",
                                      checked("re-added with Python fractions",
                                              sp.Rational(recomputed.numerator, recomputed.denominator) == value)))
@@ -348,7 +430,7 @@ class _WorkedMStep:
         w_num = self.numeric()[0]
         for q in range(self.K):
             value = self.nk[q] / self.N
-            self.steps.append(_chain(tex(rf"\pi_{q + 1}"),
+            self.steps.append(self._chain(tex(rf"\pi_{q + 1}"),
                                      [tex(r"\frac{%s}{%s}" % (_q(self.nk[q]), _q(self.N)))], value,
                                      words(f"component {q + 1}"), f"pi_{q + 1}",
                                      checked("equals numerics.gmm.m_step's weight to 1e-9",
@@ -374,7 +456,7 @@ class _WorkedMStep:
                               all(_frac_sum(self.R[p, q] * self.X[p][j] for p in range(self.n)) == weighted[j]
                                   for j in range(self.d))))
             mean = weighted / self.nk[q]
-            self.steps.append(_chain(tex(rf"\boldsymbol{{\mu}}_{q + 1}"),
+            self.steps.append(self._chain(tex(rf"\boldsymbol{{\mu}}_{q + 1}"),
                                      [tex(r"\frac{1}{%s} %s" % (_q(self.nk[q]), _tuple_tex(list(weighted)).tex))],
                                      list(mean), words("divide by ", tex(f"N_{q + 1}")), f"mu_{q + 1}",
                                      checked("equals numerics.gmm.m_step's mean to 1e-9",
@@ -423,7 +505,7 @@ class _WorkedMStep:
         for q in range(self.K):
             S = self._scatter_steps(q)
             cov = S / self.nk[q]
-            self.steps.append(_chain(tex(rf"\boldsymbol{{\Sigma}}_{q + 1}"),
+            self.steps.append(self._chain(tex(rf"\boldsymbol{{\Sigma}}_{q + 1}"),
                                      [tex(r"\frac{1}{%s} \boldsymbol{S}_{%d}" % (_q(self.nk[q]), q + 1))], cov,
                                      words("divide by ", tex(f"N_{q + 1}")), f"cov_{q + 1}",
                                      checked("equals numerics.gmm.m_step's covariance to 1e-9",
@@ -444,7 +526,7 @@ class _WorkedMStep:
             total += S
         cov = total / self.N
         c_num = self.numeric()[2]
-        self.steps.append(_chain(tex(r"\boldsymbol{\Sigma}"),
+        self.steps.append(self._chain(tex(r"\boldsymbol{\Sigma}"),
                                  [tex(r"\frac{1}{%s} \left(%s\right)" % (_q(self.N), " + ".join(
                                      rf"\boldsymbol{{S}}_{q + 1}" for q in range(self.K))))], cov,
                                  words("pool the scatters and divide by ", tex("N")), "cov",
@@ -477,7 +559,7 @@ class _WorkedMStep:
                                                  all(_frac_sum(v[j] for v in vals) == sums[j]
                                                      for j in range(self.d))))
             var = [v / self.nk[q] for v in sums]
-            self.steps.append(_chain(tex(rf"(\sigma^2_{{{q + 1}j}})_{{j=1}}^{{{self.d}}}"),
+            self.steps.append(self._chain(tex(rf"(\sigma^2_{{{q + 1}j}})_{{j=1}}^{{{self.d}}}"),
                                      [tex(r"\frac{1}{%s} %s" % (_q(self.nk[q]), _tuple_tex(sums).tex))], var,
                                      words("divide the column sums by ", tex(f"N_{q + 1}")), f"cov_{q + 1}",
                                      checked("equals numerics.gmm.m_step's variances to 1e-9",
@@ -508,7 +590,7 @@ class _WorkedMStep:
                           checked("the last column re-added with Python fractions",
                                   _frac_sum(self.R[p, q] * sq[p] for p in range(self.n)) == total))
             var = total / (self.d * self.nk[q])
-            self.steps.append(_chain(tex(rf"\sigma^2_{{{q + 1}}}"),
+            self.steps.append(self._chain(tex(rf"\sigma^2_{{{q + 1}}}"),
                                      [tex(r"\frac{%s}{%d \cdot %s}" % (_q(total), self.d, _q(self.nk[q])))],
                                      var, words("divide by ", tex(f"d N_{q + 1}")), f"cov_{q + 1}",
                                      checked("equals numerics.gmm.m_step's variance to 1e-9",
@@ -541,7 +623,7 @@ class _WorkedMStep:
 
 
 def _paren(v) -> str:
-    s = sp.latex(v)
+    s = _ltx(v)
     return r"\left(%s\right)" % s if (v < 0) else s
 
 

@@ -1,0 +1,157 @@
+"""Numbers shown as given: a decimal typed as ``3.19`` is shown as ``3.19``; decimals to ``digits`` digits.
+
+The arithmetic stays exact (SymPy rationals and roots); only the display
+changes. :func:`read_shown` reads one typed number and returns its exact
+value and what to show for it: the exact value itself, or, for a decimal
+typed as such, a SymPy ``Float`` carrying exactly the digits typed (so
+``sstr`` and ``latex`` print ``3.19``, and ``parse_expression`` reads it back
+as ``319/100``).
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from fractions import Fraction
+
+import sympy as sp
+
+from ..exact import parse_root, significant
+
+__all__ = ["Shown", "read_shown", "read_shown_list", "decimal", "text_of", "tex_of", "atom_text", "atom_tex",
+           "is_short", "validate_digits"]
+
+_DECIMAL = re.compile(r"\s*[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][+-]?\d+)\s*\Z")
+SHORT = 20   # an exact form is shown beside its decimal when its text has at most this many characters
+
+
+def validate_digits(digits) -> int:
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"digits: expected a whole number of significant digits, at least 1, got {digits!r}")
+    return digits
+
+
+class Shown(sp.Float):
+    """A decimal that prints exactly as given (``3.19``, ``0.2130``) and holds its value to 30 digits.
+
+    SymPy's own Float prints as many digits as its precision, so a Float of
+    4 digits would be a 4-digit binary approximation (3.19 would be written
+    to JSON as 3.189453125); this one is accurate and prints its text.
+    """
+
+    def __new__(cls, text: str):
+        obj = sp.Float.__new__(cls, text, 30)
+        obj._text = text
+        return obj
+
+    def __getnewargs__(self):
+        return (self._text,)
+
+    def _sympystr(self, printer):
+        return self._text
+
+    def _latex(self, printer):
+        mantissa, e, exponent = self._text.lower().partition("e")
+        return r"%s \times 10^{%d}" % (mantissa, int(exponent)) if e else self._text
+
+    def _pretty(self, printer):
+        from sympy.printing.pretty.stringpict import prettyForm
+        return prettyForm(self._text)
+
+
+def _typed_decimal(text: str) -> Shown:
+    """The decimal ``text`` as typed (``3.19``, ``0.0070``), without spaces or a plus sign."""
+    return Shown(text.strip().lstrip("+"))
+
+
+def read_shown(value, *, what: str):
+    """``(exact, shown)`` for one typed number (:func:`~derivations.exact.parse_root` syntax)."""
+    if isinstance(value, float):
+        value = repr(value)
+    exact = parse_root(value, what=what)
+    if isinstance(value, str) and _DECIMAL.match(value) and not exact.is_Integer:
+        return exact, _typed_decimal(value)
+    return exact, exact
+
+
+def read_shown_list(values, *, what: str) -> tuple[list, list]:
+    """``(exacts, shown)`` for a comma-separated string or a sequence of numbers."""
+    if isinstance(values, str):
+        if not values.strip():
+            raise ValueError(f"{what}: expected a comma-separated list of numbers, got {values!r}")
+        items = values.split(",")
+    else:
+        items = list(values)
+    pairs = [read_shown(v, what=f"{what} item {i + 1}") for i, v in enumerate(items)]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def decimal(value, digits: int) -> sp.Float:
+    """The value to ``digits`` significant digits, as a Float that prints exactly those digits (0 as 0)."""
+    if value == 0:
+        return sp.Integer(0)
+    text = significant(value, digits)
+    mantissa, _, exponent = text.partition("e")
+    shown = len(mantissa.lstrip("-").replace(".", "").lstrip("0"))
+    if shown < digits:  # trailing zeros: 0.1 to 4 digits is 0.1000
+        mantissa += ("" if "." in mantissa else ".") + "0" * (digits - shown)
+    if exponent:
+        e = int(exponent)
+        if -7 <= e < 0:   # 1.3e-05 as 0.000013 reads as exam solutions write it
+            sign = "-" if mantissa.startswith("-") else ""
+            mantissa = sign + "0." + "0" * (-e - 1) + mantissa.lstrip("-").replace(".", "")
+            exponent = ""
+        else:
+            exponent = f"e{e}"
+    return Shown(mantissa + exponent)
+
+
+def text_of(shown) -> str:
+    return sp.sstr(shown)
+
+
+def tex_of(shown) -> str:
+    return sp.latex(shown)
+
+
+def _atomic(shown) -> bool:
+    """True when the number needs no parentheses as a factor, a base or after a minus."""
+    if isinstance(shown, sp.Float):
+        return shown >= 0
+    if isinstance(shown, sp.Integer):
+        return shown >= 0
+    if isinstance(shown, sp.Pow) and shown.exp == sp.Rational(1, 2) and shown.base.is_Integer:
+        return True  # sqrt(2)
+    return False
+
+
+def atom_text(shown) -> str:
+    """Plain text of a number used as a factor, a power's base or a subtrahend: ``(3/2)``, ``(-1)``, ``2``."""
+    text = text_of(shown)
+    return text if _atomic(shown) else f"({text})"
+
+
+def atom_tex(shown, *, base: bool = False) -> str:
+    """LaTeX of a number used as a factor or subtrahend (a fraction needs no parentheses: it is set as one),
+    or, with ``base``, as a power's base."""
+    tex = tex_of(shown)
+    if _atomic(shown) or not base and not (shown.is_number and shown < 0) and not isinstance(shown, sp.Add):
+        return tex
+    return r"\left(%s\right)" % tex
+
+
+def is_short(value) -> bool:
+    """An exact form short enough to show beside its decimal (``1/(1 + exp(3/2))``, ``3/4``)."""
+    return len(sp.sstr(value)) <= SHORT
+
+
+def exact_fraction(value) -> bool:
+    """True for a rational that a decimal does not show exactly (1/3), where the fraction helps."""
+    value = sp.nsimplify(value) if isinstance(value, sp.Float) else value
+    if not isinstance(value, sp.Rational):
+        return False
+    q = int(value.q)
+    while q % 2 == 0:
+        q //= 2
+    while q % 5 == 0:
+        q //= 5
+    return q != 1 or Fraction(int(value.p), int(value.q)) != Fraction(Decimal(str(float(value))))

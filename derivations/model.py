@@ -322,6 +322,7 @@ class ResultData:
     notes: list = field(default_factory=list)
     intro: tuple = ()
     checker: Any = None
+    show_checks: bool = True  # each step says how it was checked (a check report's steps make no such claim)
 
     def __post_init__(self):
         self.intro = _as_words(self.intro)

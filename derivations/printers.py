@@ -102,6 +102,10 @@ class _Printer:
     def words(self, parts: Iterable) -> str:
         return "".join(self._word(p) for p in parts)
 
+    def _shows_checks(self) -> bool:
+        """Whether each step says how it was checked (a check report's steps are not claims to check)."""
+        return self.result is None or self.result.show_checks
+
     def _print_ResultData(self, r: ResultData) -> str:
         out = self._head(r)
         n = 0
@@ -183,7 +187,7 @@ class TextPrinter(_Printer):
         mark = f"    [checked: {step.check.how}]" if step.check else "    [not machine-checked]"
         body = self._print(step.statement)
         indented = "\n".join("    " + line if line else line for line in body.splitlines())
-        return [f"{head}\n{indented}\n{mark}", ""]
+        return [f"{head}\n{indented}" + (f"\n{mark}" if self._shows_checks() else ""), ""]
 
     def _note(self, note: str) -> list[str]:
         return [f"Note: {note}"]
@@ -348,8 +352,8 @@ class LatexPrinter(_Printer):
         mark = (r"$\checkmark$\,checked: %s" % escape_latex(step.check.how) if step.check
                 else "not machine-checked")
         # \par ends a Prose statement's paragraph before the right-aligned check note
-        return ["\\par\\noindent\\textbf{%d.}\\ %s\n%s\n\\par{\\raggedleft\\footnotesize\\itshape %s\\par}"
-                % (n, why, self._print(step.statement), mark), ""]
+        note = "\n\\par{\\raggedleft\\footnotesize\\itshape %s\\par}" % mark if self._shows_checks() else "\n\\par"
+        return ["\\par\\noindent\\textbf{%d.}\\ %s\n%s%s" % (n, why, self._print(step.statement), note), ""]
 
     def _note(self, note: str) -> list[str]:
         return [r"\noindent\emph{Note:} " + escape_latex(note), ""]
@@ -517,6 +521,7 @@ class MarkdownPrinter(_Printer):
 
     def _step(self, n: int, step: Step) -> list[str]:
         mark = f" *(✓ {escape_markdown(step.check.how)})*" if step.check else " *(not machine-checked)*"
+        mark = mark if self._shows_checks() else ""
         return [f"**{n}.** {self.words(step.why)}{mark}", "", self._print(step.statement), ""]
 
     def _note(self, note: str) -> list[str]:

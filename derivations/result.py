@@ -126,7 +126,7 @@ class CheckReport(Result):
         answer = {"ok": not found, "n_compared": findings.n_compared, "n_discrepancies": len(found),
                   "roots": len(roots), "marks": marks,
                   "discrepancies": [_entry(d, reveal) for d in found]}
-        report = cls(kind="check", title=f"Check of: {result.title}", steps=steps, answer=answer)
+        report = cls(kind="check", title=f"Check of: {result.title}", steps=steps, answer=answer, show_checks=False)
         report.discrepancies = found
         return report
 

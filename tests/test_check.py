@@ -217,3 +217,10 @@ def test_percentages_are_answers_too():
     r = _result({"a": sp.Rational(3, 4)})
     assert r.check({"a": "75%"}).ok and r.check({"a": "75.0%"}).ok
     assert r.check({"a": "70%"}).discrepancies[0].reason == "differs"
+
+
+def test_a_report_makes_no_claim_about_checking_its_own_steps():
+    report = _chain_result().check({"a": "-1/2"})
+    assert "machine-checked" not in report.to_text() and "machine-checked" not in report.to_markdown()
+    assert "machine-checked" not in report.to_latex()
+    assert "[checked:" in _chain_result().to_text() or "not machine-checked" in _chain_result().to_text()

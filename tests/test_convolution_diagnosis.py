@@ -341,3 +341,17 @@ def test_cli_check_reveal_and_no_ecf(run_cli, tmp_path):
     entry = doc["discrepancies"][0]
     assert entry["misconception"]["id"] == "true-convolution" and entry["cause"] == "root"
     assert doc["roots"] == 2 and doc["marks"]["awarded"] == 11
+
+
+def test_two_rules_that_explain_the_same_cells_beside_a_slip_are_both_named():
+    """Found by hypothesis: a flipped kernel [[0,1],[0,0]] is also the transposed [[0,0],[1,0]]; beside a slip
+    both ids must be named (the issue: when two ids reproduce the values, every one is named)."""
+    X = np.zeros((5, 5), dtype=int)
+    X[3, 2] = X[3, 3] = 1
+    K = np.array([[0, 0], [1, 0]])
+    student = convolve2d(X, K, mode="valid")
+    student[2, 2] += 100
+    found = entries(convolve(X.tolist(), K.tolist()).check({"output": student.tolist()}))
+    assert ids(found["output[2][2]"]) == set()
+    for loc in ("output[2][3]", "output[3][1]", "output[3][2]"):
+        assert ids(found[loc]) == {"true-convolution", "kernel-transposed"}

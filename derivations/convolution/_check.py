@@ -680,11 +680,15 @@ def _recognise(conv: _Conv, f, key):
         chosen = [p for p in partial if p[2] == best]
         smallest = min(len(p[0]) for p in chosen)
         chosen = [p for p in chosen if len(p[0]) == smallest]
+        by_cells: dict = {}  # combinations that explain the same cells are alternatives: named together
         for combo, hits, n, total in chosen:
-            rule = "that rule changes" if len(combo) == 1 else "those rules change"
-            reason = (f"equals the value computed with {conv.words(combo)} (as {n} of the {total} "
-                      f"{'cells' if whole is None else 'values'} {rule} do)")
-            _naming(f, [combo], hits, CATALOGUE, reason)
+            by_cells.setdefault((tuple(hits), n, total), []).append(combo)
+        for (hits, n, total), combos in by_cells.items():
+            rule = ("that rule changes" if len(combos) == 1 and len(combos[0]) == 1 else
+                    "each of them changes" if all(len(c) == 1 for c in combos) else "those rules change")
+            reason = ("equals the value computed with " + " or with ".join(conv.words(c) for c in combos)
+                      + f" (as {n} of the {total} {'cells' if whole is None else 'values'} {rule} do)")
+            _naming(f, combos, list(hits), CATALOGUE, reason)
         return [p[0] for p in chosen]
     return []
 

@@ -13,7 +13,6 @@ __all__ = ["AprioriProblem", "read_count"]
 #: The classic wrong rules of Apriori, each recognised by recomputing with it.
 #: A ``step`` ending in ``_k`` is the step of that name at the level of the discrepancy.
 _SUPPORT_KEYS = ("support", "antecedent_support", "consequent_support")
-_METRIC_KEYS = ("confidence", "lift", "leverage", "conviction")
 _PARTS = ("join", "pruned", "candidates", "frequent")
 
 
@@ -204,17 +203,13 @@ def _support_rule(problem: AprioriProblem):
     return rule
 
 
-def _metric_rule(location, expected, given):
-    return scalar_reason(expected, _percent_text(given))
-
-
 def _same(value, given) -> bool:
     """The student's value equals the recomputed one (to the digits they gave)."""
     if value is None:
         return False
     if isinstance(value, bool) or isinstance(given, bool):
         return isinstance(given, bool) and isinstance(value, bool) and given == value
-    return scalar_reason(value, _percent_text(given)) is None
+    return scalar_reason(value, given) is None
 
 
 def _items_key(entry) -> frozenset:

@@ -23,7 +23,7 @@ or an unexpected entry is one mark.
 from __future__ import annotations
 
 from ..check import Checker, Misconception, Unordered
-from ._answers import (_METRIC_KEYS, _SUPPORT_KEYS, AprioriProblem, _items_key, _metric_rule, _normalize, _subject,
+from ._answers import (_SUPPORT_KEYS, AprioriProblem, _items_key, _normalize, _subject,
                        _support_rule, _weight)
 from ._diagnose import _Diagnosis
 
@@ -53,15 +53,13 @@ CATALOGUE = (
 def apriori_checker(problem: AprioriProblem) -> Checker:
     """The checker of one worked Apriori (``problem``): see the module docstring."""
     items = Unordered(str, "item")
-    support, metric = _support_rule(problem), _metric_rule
+    support = _support_rule(problem)  # confidence, lift, ...: the core's comparison (it reads 66.7% too)
     scalars = {**{f"levels[*].{p}[*].support": support for p in ("candidates", "frequent")},
                "min_support_count": support,
                "frequent_itemsets[*].support": support,
                **{f"rules[*].{k}": support for k in _SUPPORT_KEYS},
-               **{f"rules[*].{k}": metric for k in _METRIC_KEYS},
                **{f"{key}[*].support": support for key in ("closed", "maximal")},
-               **{f"rule{sub}.{k}": support for sub in ("", "[*]") for k in _SUPPORT_KEYS},
-               **{f"rule{sub}.{k}": metric for sub in ("", "[*]") for k in _METRIC_KEYS}}
+               **{f"rule{sub}.{k}": support for sub in ("", "[*]") for k in _SUPPORT_KEYS}}
     unordered = {
         "levels": Unordered(lambda e: int(e["k"]), "level", complete=False),
         "levels[*].join": Unordered(lambda e: _items_key(e["candidate"]), "joined candidate"),

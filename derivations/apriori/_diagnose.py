@@ -14,7 +14,7 @@ __all__ = ["_Diagnosis"]
 
 #: The classic wrong rules of Apriori, each recognised by recomputing with it.
 #: A ``step`` ending in ``_k`` is the step of that name at the level of the discrepancy.
-from ._answers import _PARTS, AprioriProblem, _is_count_literal, _items_key, _percent_text, _same, read_count
+from ._answers import _PARTS, AprioriProblem, _is_count_literal, _items_key, _same, read_count
 
 
 # ------------------------------------------------------------ the diagnosis
@@ -631,7 +631,7 @@ class _Diagnosis:
         conf_s = conf
         if conf_given is not None and "confidence" in r:
             try:
-                conf_s = parse_number(_percent_text(conf_given))
+                conf_s = parse_number(conf_given)
             except (ValueError, TypeError):
                 conf_s = conf
         conf_root = conf_loc if self.at(conf_loc) is not None else first_root

@@ -15,13 +15,14 @@ from fractions import Fraction
 
 import sympy as sp
 
+from ..check import SHORT_EXACT
 from ..exact import parse_root, significant
 
 __all__ = ["Shown", "read_shown", "read_shown_list", "decimal", "text_of", "tex_of", "atom_text", "atom_tex",
            "is_short", "validate_digits"]
 
 _DECIMAL = re.compile(r"\s*[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][+-]?\d+)\s*\Z")
-SHORT = 20   # an exact form is shown beside its decimal when its text has at most this many characters
+SHORT = SHORT_EXACT  # an exact form is shown beside its decimal when this short: the check report's rule
 
 
 def validate_digits(digits) -> int:

@@ -45,6 +45,10 @@ def main(argv=None) -> int:
     args = None
     try:
         args = parser.parse_args(argv)
+        if getattr(args, "limit", None):
+            from ..numerics.limits import set_limit
+            for name, value in args.limit:
+                set_limit(name, value)
         return args.run(args)
     except CompileError as exc:
         print(f"workedout: {exc}", file=sys.stderr)

@@ -26,7 +26,7 @@ from typing import Callable
 from ..printers import FORMATS
 
 __all__ = ["UsageError", "Parser", "command_parser", "topic_group", "alias", "integer", "real", "integer_list",
-           "real_list",
+           "real_list", "limit_setting", "add_limit_option",
            "add_output_options", "add_plot_option", "emit", "write_atomic", "flag_message", "PLOT_SUFFIXES"]
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
@@ -112,6 +112,15 @@ def real(*, minimum: float | None = None, positive: bool = False) -> Callable[[s
     return _named(parse, "number")
 
 
+def limit_setting(text: str) -> tuple[str, int | float | None]:
+    """An argparse type: ``NAME=VALUE`` for ``--limit`` (see :mod:`workedout.numerics.limits`)."""
+    from ...numerics.limits import parse_setting
+    try:
+        return parse_setting(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(re.sub(r"^--limit:? ", "", str(exc))) from None
+
+
 def _list_of(item: Callable[[str], object], name: str) -> Callable[[str], list]:
     def parse(text: str) -> list:
         out = []
@@ -175,6 +184,15 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--reveal", choices=("where", "why", "all"), default="all",
                        help="with --check: where (only which entries are wrong), why (and the misconception and "
                             "the step), all (and the expected values; default)")
+    add_limit_option(group)
+
+
+def add_limit_option(parser) -> None:
+    """``--limit NAME=VALUE``, repeatable: raise one of the limits on work and input size."""
+    parser.add_argument("--limit", action="append", type=_named(limit_setting, "NAME=VALUE"), default=[],
+                        metavar="NAME=VALUE",
+                        help="raise one limit on input size or work (the README's limits table), e.g. cells=1e6 "
+                             "or candidates=none; repeatable")
 
 
 def add_plot_option(parser: argparse.ArgumentParser, help: str) -> None:

@@ -17,14 +17,16 @@ bytes or text here, so each of these holds everywhere:
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 import stat
 import sys
 import zlib
 
-from .limits import get, require
+from .limits import LimitError, get, require
 
-__all__ = ["read_bytes", "read_text", "decode_text"]
+__all__ = ["read_bytes", "read_text", "decode_text", "load_json", "json_depth"]
 
 _CHUNK = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -146,3 +148,54 @@ def _gunzip(data: bytes, cap, label: str, limit: str) -> bytes:
         raise ValueError(f"{label}: not a valid gzip file ({exc})") from None
     return b"".join(out)
 
+
+
+_NON_FINITE = re.compile(r"-?\b(?:NaN|Infinity)\b")
+
+
+def load_json(text: str, *, what: str = "JSON", allow_nan: bool = False):
+    """Parse JSON text, refusing nesting deeper than the limit ``nesting``.
+
+    ``NaN`` and ``Infinity`` are not JSON: refused with their line unless
+    ``allow_nan``. Errors are ValueErrors that give ``what``, the line and
+    the column.
+    """
+    try:
+        data = json.loads(text, parse_constant=None if allow_nan else _refuse_constant)
+    except _NonFinite as exc:
+        match = _NON_FINITE.search(text)
+        line = text[:match.start()].count("\n") + 1 if match else 0
+        raise ValueError(f"{what}: line {line}: {exc.token} is not a JSON number; give a number "
+                         "(or null where the format allows it)") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{what}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise LimitError(f"{what}: brackets nested too deep to read (over 900 levels; the limit nesting is "
+                         f"{get('nesting')})") from None
+    require("nesting", json_depth(data), what=f"{what}: brackets nested")
+    return data
+
+
+def json_depth(data) -> int:
+    """The nesting depth of parsed JSON (a scalar is 0, ``[1]`` is 1), without recursion."""
+    deepest = 0
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            depth += 1
+            deepest = max(deepest, depth)
+            stack.extend((item, depth) for item in value if isinstance(item, (list, dict)))
+    return deepest
+
+
+class _NonFinite(ValueError):
+    def __init__(self, token: str):
+        super().__init__(token)
+        self.token = token
+
+
+def _refuse_constant(token: str):
+    raise _NonFinite(token)

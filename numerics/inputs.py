@@ -122,7 +122,7 @@ def _read_capped(stream, cap, label: str, limit: str):
         return stream.read()
     data = stream.read(cap + 1)
     if len(data) > cap:
-        require(limit, len(data), what=f"{label} (more than)")
+        require(limit, len(data), what=f"{label} (read so far)")
     return data
 
 
@@ -138,7 +138,7 @@ def _gunzip(data: bytes, cap, label: str, limit: str) -> bytes:
                 piece = inflater.decompress(chunk, _CHUNK)
                 total += len(piece)
                 if cap is not None and total > cap:
-                    require(limit, total, what=f"{label} (decompressed, more than)")
+                    require(limit, total, what=f"{label} (decompressed so far)")
                 out.append(piece)
                 chunk = inflater.unconsumed_tail
             if not inflater.eof:

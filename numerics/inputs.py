@@ -169,6 +169,11 @@ def load_json(text: str, *, what: str = "JSON", allow_nan: bool = False):
                          "(or null where the format allows it)") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"{what}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except ValueError as exc:  # Python's own cap on integer digits (4300), met while parsing
+        if "digits" not in str(exc):
+            raise
+        raise LimitError(f"{what}: a JSON number has more than {sys.get_int_max_str_digits()} digits; the limit "
+                         f"digits is {get('digits')}") from None
     except RecursionError:
         raise LimitError(f"{what}: brackets nested too deep to read (over 900 levels; the limit nesting is "
                          f"{get('nesting')})") from None

@@ -67,11 +67,20 @@ def test_cli_limit_option_raises_a_limit(capsys):
     from workedout.derivations.cli import main
     assert main(["align", "GATTACA", "GCATGCU", "--limit", "cels=4"]) == 2
     assert "no limit named 'cels'" in capsys.readouterr().err
+    seen = []
+    real_require = limits.require
+
+    def spy(name, amount, **kw):
+        seen.append((name, limits.get(name)))
+        return real_require(name, amount, **kw)
+
+    limits.require = spy
     try:
         assert main(["align", "GATTACA", "GCATGCU", "--limit", "cells=1e6", "--format", "json"]) == 0
-        assert limits.get("cells") == 1_000_000
     finally:
-        limits.set_limit("cells", limits.LIMITS["cells"].default)
+        limits.require = real_require
+    assert ("cells", 1_000_000) in seen  # in force while the command ran
+    assert limits.get("cells") == limits.LIMITS["cells"].default  # and for that run only
 
 
 def test_time_budget_interrupts_the_block():

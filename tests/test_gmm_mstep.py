@@ -34,7 +34,7 @@ def test_course_example_exact():
     assert data["exact"]["covariances"][0] == [["564/275", "64/55"], ["64/55", "668/605"]]
     assert data["exact"]["means"][1] == ["52/15", "25/9"]
     assert all(s.check for _, s in r.numbered_steps())
-    assert "9/10 + 4/5 + 3/4 + 1/10 + 1/5" in r.to_text()
+    assert "9/10 + 0.8 + 3/4 + 1/10 + 1/5" in r.to_text()   # each given value as given (issue 14)
 
 
 @pytest.mark.parametrize("covariance", list(SHAPES))

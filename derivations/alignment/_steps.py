@@ -6,7 +6,7 @@ import sympy as sp
 
 from ..result import Chain, Display, Given, GridCell, Step, Table, checked, words
 from ._format import (as_tex, as_text, column_math, grid_blocks, indexed, inline_math, letters_tex, prefix_math,
-                      shorten, to_sympy, var)
+                      shorten, shown, shown_score, var)
 from ._problem import FREE_END_NAMES, MODE_NAMES, AlignmentProblem
 from ._traceback import OptimalPaths
 
@@ -33,15 +33,15 @@ def problem_givens(p: AlignmentProblem) -> list[Given]:
           Given("seq2", shorten(p.seq2, 30) or "(empty)",
                 f"{p.names[1]}: the columns, {_letters(p.m)}")]
     if p.matrix is None:
-        gv += [Given("match", to_sympy(p.match), "the score of two equal letters"),
-               Given("mismatch", to_sympy(p.mismatch), "the score of two different letters")]
+        gv += [Given("match", shown(p.match), "the score of two equal letters"),
+               Given("mismatch", shown(p.mismatch), "the score of two different letters")]
     else:
         gv.append(Given("matrix", p.matrix.name, "the substitution scores"))
     if p.linear:
-        gv.append(Given(sp.Symbol("g"), to_sympy(p.gap_open), "the gap score of each gap position"))
+        gv.append(Given(sp.Symbol("g"), shown(p.gap_open), "the gap score of each gap position"))
     else:
-        gv += [Given(sp.Symbol("o"), to_sympy(p.gap_open), "gap open: a gap's first position"),
-               Given(sp.Symbol("e"), to_sympy(p.gap_extend), "gap extend: each further position")]
+        gv += [Given(sp.Symbol("o"), shown(p.gap_open), "gap open: a gap's first position"),
+               Given(sp.Symbol("e"), shown(p.gap_extend), "gap extend: each further position")]
     gv.append(Given("mode", p.mode, MODE_NAMES[p.mode]))
     if p.mode == "semiglobal":
         gv.append(Given("free ends", ", ".join(n for n, f in zip(FREE_END_NAMES, p.free_ends) if f) or "none",
@@ -139,7 +139,7 @@ def traceback_steps(p: AlignmentProblem, paths: OptimalPaths, listed: list[dict]
                               f"score = max(M, X, Y)({p.n},{p.m})")
         why = f"The {p.mode} score: the bottom-right cell."
     steps.append(Step(Chain(lhs, [inline_math(as_tex(score), as_text(score))]), why=words(why), label="score",
-                      check=checked("equals numerics.alignment.score (linear memory)",
+                      check=checked("equals " + p.numeric("numerics.alignment.score (linear memory)", "score"),
                                     abs(float(score) - p.numeric_score) <= 1e-9 * (1 + abs(p.numeric_score)))))
     n_opt = paths.n_optimal
     count = p.aligner.count(p.seq1, p.seq2)
@@ -154,7 +154,8 @@ def traceback_steps(p: AlignmentProblem, paths: OptimalPaths, listed: list[dict]
                       ([inline_math(sum_of_terms, sum_of_terms)] if 1 < len(terms) <= 12 else [])
                       + [inline_math(str(n_opt), str(n_opt))])
     steps.append(Step(statement, why=words(*why), label="count",
-                      check=checked("equals numerics.alignment.count_optimal (exact)", n_opt == count)))
+                      check=checked("equals " + p.numeric("numerics.alignment.count_optimal (exact)", "exact count"),
+                                    n_opt == count)))
     if p.linear and n_opt and p.n and p.m:
         cells = [[GridCell(sum(paths.N[q][i][j] for q in range(3) if paths.marked[q][i][j])
                            if any(paths.marked[q][i][j] for q in range(3)) else None)
@@ -165,7 +166,8 @@ def traceback_steps(p: AlignmentProblem, paths: OptimalPaths, listed: list[dict]
             steps.append(Step(grid, why=words(var("N"), " on the cells of optimal paths (blank: on none); its value "
                                               f"at the end is the count.{part}"),
                               label="count-grid" if k == 0 else f"count-grid-{k + 1}",
-                              check=checked("the count at the ends equals numerics.alignment.count_optimal",
+                              check=checked("the count at the ends equals "
+                                            + p.numeric("numerics.alignment.count_optimal", "exact count"),
                                             n_opt == count)))
     steps += alignments_steps(p, listed, n_opt)
     return steps
@@ -190,12 +192,14 @@ def alignments_steps(p: AlignmentProblem, listed: list[dict], n_opt: int, *, how
         for name, key, rng in (("seq1", "seq1_aligned", "seq1_range"), ("seq2", "seq2_aligned", "seq2_range")):
             rows.append([str(k + 1) if name == "seq1" else "", name, inline_math(letters_tex(a[key]), a[key]),
                          f"[{a[rng][0]}, {a[rng][1]})",
-                         inline_math(as_tex(a["score"]), str(a["score"])) if name == "seq1" else ""])
+                         inline_math(as_tex(shown_score(p, a["score"])), as_text(shown_score(p, a["score"])))
+                         if name == "seq1" else ""])
     if not listed:
         rows.append(["", "", "(none)", "", ""])
     # the LaTeX printer splits a long list across pages, an alignment's two rows together
     steps = [Step(Table(["#", "", "aligned", "range", "score"], rows, align="llllr", group=2), why=words(*why),
                   label="alignments",
-                  check=checked("each alignment rescored column by column by numerics.alignment.alignment_score "
-                                "equals the score; the listed alignments are distinct", ok))]
+                  check=checked("each alignment rescored column by column by "
+                                + p.numeric("numerics.alignment.alignment_score", "alignment_score")
+                                + " equals the score; the listed alignments are distinct", ok))]
     return steps

@@ -39,12 +39,14 @@ import json
 import math
 import os
 import re
+import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import sympy as sp
 
+from ..numerics.inputs import load_json, read_text
+from ..numerics.limits import LimitError, get, require, time_budget
 from .exact import exact_string, parse_expression, parse_number, to_float
 from .model import METADATA_KEYS, ResultData
 from .printers import TextPrinter, json_value
@@ -82,21 +84,32 @@ class Unordered:
 
 
 def load_answer(answer) -> dict:
-    """A student's answer as a dict: from a dict, a JSON string or a JSON file."""
+    """A student's answer as a dict: from a dict, a JSON string or a JSON file.
+
+    A file is read by :func:`workedout.numerics.inputs.read_text` (regular
+    files or ``-`` only, at most the limit ``answer-size``, gzip, UTF-8 with
+    or without a BOM, UTF-16/32 with one) and parsed by
+    :func:`~workedout.numerics.inputs.load_json` (the limit ``nesting``).
+    ``NaN`` and ``Infinity`` are read, so that the report names the key that
+    holds them ("expected a finite number").
+    """
     if isinstance(answer, dict):
         return answer
     if isinstance(answer, (str, os.PathLike)):
         text = str(answer)
+        what = "--check"
         if isinstance(answer, os.PathLike) or not text.lstrip().startswith("{"):
-            path = Path(answer)
             try:
-                text = path.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise ValueError(f"--check: cannot read {str(path)!r}: {exc.strerror}") from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"--check: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+                text = read_text(answer, what="--check", limit="answer-size")
+            except LimitError:
+                raise
+            except ValueError as exc:  # "--check: FILE: no such file" -> "--check: cannot read 'FILE': no such file"
+                detail = str(exc).removeprefix(f"--check: {os.fspath(answer)}: ")
+                raise ValueError(f"--check: cannot read {os.fspath(answer)!r}: {detail}") from None
+            what = f"--check: {os.fspath(answer)}" if os.fspath(answer) != "-" else "--check: standard input"
+        else:
+            require("answer-size", len(text), what="--check: the answer text (characters)")
+        data = load_json(text, what=what, allow_nan=True)
         if not isinstance(data, dict):
             raise ValueError("--check: the answer must be a JSON object whose keys are the command's JSON keys")
         return data
@@ -250,36 +263,137 @@ class Findings:
 
 
 def compare(result: ResultData, answer) -> Findings:
-    """Every part of a student's ``answer`` compared with ``result``, diagnosed by the topic's checker."""
+    """Every part of a student's ``answer`` compared with ``result``, diagnosed by the topic's checker.
+
+    A part of the answer that cannot be read or checked (a number where a list
+    is expected, an expression beyond the limits, an update that cannot be
+    evaluated) is a discrepancy of its own ("cannot read ..."), and the rest is
+    still checked. The whole comparison runs within the limit
+    ``check-seconds``; what is not compared when it expires is reported as
+    not checked.
+    """
     checker = result.checker or DEFAULT_CHECKER
     given = checker.read(answer)
     if checker.normalize is not None:
         given = checker.normalize(given)
     comparer = Comparer(result, checker)
-    for key, value in given.items():
-        if key in METADATA_KEYS:
-            continue
-        if key == "exact":
-            if not isinstance(value, dict):
-                comparer.differ("exact", "an object of exact values", value, "not an object")
-                continue
-            for k, v in value.items():
-                if k not in result.answer:
-                    comparer.differ(f"exact.{k}", "(no such key)", v, f"unknown key; known: {', '.join(result.answer)}")
-                elif k not in checker.parts:  # a part the topic compares itself has no exact form here
-                    comparer.compare(k, result.answer[k], v, exact=True, prefix="exact.")
-            continue
-        if key in checker.parts:
-            checker.parts[key](value, comparer)
-            continue
-        if key not in result.answer:
-            comparer.differ(key, "(no such key)", value, f"unknown key; known: {', '.join(result.answer)}")
-            continue
-        comparer.compare(key, result.answer[key], value)
+    keys = [key for key in given if key not in METADATA_KEYS]
+    done = 0
+    seconds = get("check-seconds")
+    global _DEADLINE
+    saved, _DEADLINE = _DEADLINE, (time.monotonic() + seconds if seconds is not None else math.inf)
     findings = Findings(given, comparer.found, comparer.parts, checker, result)
-    if checker.diagnose is not None and findings.found:
-        checker.diagnose(findings, result)
+    try:
+        with time_budget(seconds, "--check"):
+            for key in keys:
+                _stop_if_expired(seconds)
+                _compare_key(comparer, checker, result, key, given[key])
+                done += 1
+            _stop_if_expired(seconds)
+            if checker.diagnose is not None and findings.found:
+                try:
+                    checker.diagnose(findings, result)
+                except Exception:  # noqa: BLE001 - a student's outlandish value: the report stands undiagnosed
+                    if _expired():
+                        raise
+                    for d in findings.found:
+                        d.cause, d.follows_from = "root", None
+    except LimitError as exc:
+        if not _expired():
+            raise
+        for d in findings.found if done == len(keys) else ():  # the diagnosis ran out of time
+            d.cause, d.follows_from = "root", None
+        for key in keys[done:]:
+            comparer.differ(key, "(not checked)", given[key], f"not checked: {exc}")
+    finally:
+        _DEADLINE = saved
     return findings
+
+
+_DEADLINE = math.inf  # when the --check in progress runs out of time (time.monotonic())
+
+
+def _expired() -> bool:
+    return time.monotonic() >= _DEADLINE
+
+
+def _stop_if_expired(seconds) -> None:
+    """The time budget's error, also when topic code swallowed the one the timer raised."""
+    if _expired():
+        raise LimitError(f"--check: took longer than the limit check-seconds = {seconds} s; raise it with "
+                         "--limit check-seconds=N")
+
+
+def _compare_key(comparer: "Comparer", checker: Checker, result: ResultData, key: str, value) -> None:
+    """One top-level key of the answer compared; a part that cannot be checked is reported, not raised."""
+    if key == "exact":
+        if not isinstance(value, dict):
+            comparer.differ("exact", "an object of exact values", value, "not an object")
+            return
+        for k, v in value.items():
+            if k not in result.answer:
+                comparer.differ(f"exact.{k}", "(no such key)", v, f"unknown key; known: {', '.join(result.answer)}")
+            elif k not in checker.parts:  # a part the topic compares itself has no exact form here
+                comparer.compare(k, result.answer[k], v, exact=True, prefix="exact.")
+        return
+    if key in checker.parts:
+        try:
+            checker.parts[key](value, comparer)
+        except Exception as exc:  # noqa: BLE001 - any malformed student part
+            if _expired():
+                raise
+            comparer.differ(key, _expected_shape(result.answer.get(key)), value, unreadable(exc, "this part"))
+        return
+    if key not in result.answer:
+        comparer.differ(key, "(no such key)", value, f"unknown key; known: {', '.join(result.answer)}")
+        return
+    comparer.compare(key, result.answer[key], value)
+
+
+def unreadable(exc: BaseException, what: str = "the given value") -> str:
+    """The reason for a report row whose value could not be read or checked."""
+    if isinstance(exc, LimitError):
+        return f"cannot read {what}: {exc}"
+    if isinstance(exc, ValueError) and str(exc):
+        return f"cannot read {what}: {exc}"
+    if isinstance(exc, RecursionError):
+        return f"cannot read {what}: nested too deep"
+    if isinstance(exc, MemoryError):
+        return f"cannot read {what}: too large"
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"cannot check {what}: {detail}"
+
+
+def _expected_shape(expected) -> str:
+    """What a value should look like, in words: ``a list of 2 numbers``, ``a 2 x 2 list of numbers``."""
+    if hasattr(expected, "tolist") and not isinstance(expected, sp.Basic):
+        expected = expected.tolist()
+    if isinstance(expected, dict):
+        return f"an object with the keys {', '.join(expected)}"
+    if not isinstance(expected, (list, tuple)):
+        return "a number" if _is_number(expected) else "a value"
+    shape, level = [], expected
+    while isinstance(level, (list, tuple)) and level:
+        if not all(isinstance(x, (list, tuple)) for x in level) and any(isinstance(x, (list, tuple)) for x in level):
+            break
+        shape.append(len(level))
+        if not isinstance(level[0], (list, tuple)):
+            kinds = {("number" if _is_number(x) else "object" if isinstance(x, dict) else "value") for x in level}
+            kind = kinds.pop() if len(kinds) == 1 else "entry"
+            if len(shape) == 1:
+                plural = {"entry": "entries"}.get(kind, kind + "s")
+                return f"a list of {shape[0]} {plural if shape[0] != 1 else kind}"
+            return f"a {' x '.join(map(str, shape))} list of {kind}s" if kind != "entry" else \
+                f"a {' x '.join(map(str, shape))} list"
+        if len({len(x) for x in level}) != 1:
+            break
+        level = level[0]
+    return f"a list of {len(expected)} entries"
+
+
+def _is_number(value) -> bool:
+    return (isinstance(value, (int, float, sp.Number)) and not isinstance(value, bool)) or \
+        (isinstance(value, sp.Basic) and bool(value.is_number))
 
 
 # ----------------------------------------------------------------- the walk
@@ -347,7 +461,7 @@ class Comparer:
             return self._compare_unordered(location, expected, given, spec, exact=exact, prefix=prefix)
         if isinstance(expected, dict):
             if not isinstance(given, dict):
-                return self.differ(loc, expected, given, f"expected an object with the keys {', '.join(expected)}")
+                return self.differ(loc, expected, given, f"expected {_expected_shape(expected)}")
             for k, v in given.items():
                 if k not in expected:
                     self.differ(f"{loc}.{k}", "(no such key)", v, f"unknown key; known: {', '.join(expected)}")
@@ -356,7 +470,7 @@ class Comparer:
             return
         if isinstance(expected, (list, tuple)):
             if not isinstance(given, (list, tuple)):
-                return self.differ(loc, expected, given, "expected a list")
+                return self.differ(loc, expected, given, f"expected {_expected_shape(expected)}")
             if len(given) != len(expected):
                 self.differ(loc, f"{len(expected)} entries", f"{len(given)} entries", "wrong number of entries")
             for i, (e, g) in enumerate(zip(expected, given)):
@@ -364,8 +478,13 @@ class Comparer:
             return
         self.parts.append(Part(loc, self.subject(loc), self._weight(loc)))
         rule = self._scalar_rule(location) if self.checker.scalars else None
-        reason = rule(location, expected, given) if rule else \
-            scalar_reason(expected, given, exact, min_digits=self.MIN_DIGITS)
+        try:
+            reason = rule(location, expected, given) if rule else \
+                scalar_reason(expected, given, exact, min_digits=self.MIN_DIGITS)
+        except Exception as exc:  # noqa: BLE001 - a value that cannot be read or evaluated is a row of the report
+            if _expired():
+                raise
+            reason = unreadable(exc)
         if reason:
             self.differ(loc, expected, given, reason)
 
@@ -430,6 +549,8 @@ def scalar_reason(expected, given, exact: bool = False, *, min_digits: int = Com
                 return f"cannot read the given value: {exc}"
             is_decimal = False
     elif isinstance(given, (int, float)):
+        if isinstance(given, float) and not math.isfinite(given):  # NaN or Infinity in the answer file
+            return f"expected a finite number, got {'NaN' if given != given else 'infinity'}"
         value = parse_number(given, what="answer")
         text = repr(given)
         is_decimal = isinstance(given, float)
@@ -443,7 +564,10 @@ def scalar_reason(expected, given, exact: bool = False, *, min_digits: int = Com
         return "differs" if not exact else "differs (exact comparison)"
     # a decimal approximation: right to the digits given
     e = to_float(exp_value)
-    g = float(value)
+    try:
+        g = float(value)
+    except (OverflowError, TypeError, ValueError):  # 1e400: beyond a float, and not the exact value
+        return "differs"
     digits = significant_digits(text)
     if g == 0 or not math.isfinite(g) or not math.isfinite(e):  # beyond a float: only an exact match agrees
         return "differs"
@@ -529,7 +653,11 @@ def show_expected(value, given=None) -> str:
         digits = max(significant_digits(str(given).strip().removesuffix("%")), 3) if decimal_given else 6
         shown = f"{f:#.{digits}g}".rstrip(".")  # trailing zeros kept: 0.170 beside a given 0.141
         return f"{shown} (= {s})" if len(s) <= SHORT_EXACT and s != shown else shown
-    return value if isinstance(value, str) else entry_text(value)
+    if isinstance(value, str):
+        return value
+    text = entry_text(value)
+    # a whole list or object (the student gave a number for it): its shape, when it is too long to read in a row
+    return text if len(text) <= SHOWN_GIVEN else f"{_expected_shape(value)} (see the worked result)"
 
 
 def _is_decimal_text(text: str) -> bool:
@@ -541,8 +669,15 @@ def _is_decimal_text(text: str) -> bool:
 
 
 def show_given(value) -> str:
-    """A student's value as the report shows it (text as typed, anything else as JSON)."""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    """A student's value as the report shows it (text as typed, anything else as JSON), at most
+    :data:`SHOWN_GIVEN` characters (a longer one is cut in the middle, its length said)."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    if len(text) > SHOWN_GIVEN:
+        text = f"{text[:SHOWN_GIVEN - 40]} ... {text[-12:]} ({len(text):,} characters)"
+    return text
+
+
+SHOWN_GIVEN = 200  # characters of a given value a report shows
 
 
 def entry_text(value) -> str:

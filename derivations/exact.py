@@ -15,15 +15,18 @@
 """
 from __future__ import annotations
 
-import ast
+import math
+import numbers
 import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 import sympy as sp
 
+from ..numerics import limits
+
 __all__ = ["parse_number", "parse_root", "parse_root_list", "parse_number_list", "parse_number_array", "read_array", "parse_expression",
-           "exact_string", "to_float", "is_exact", "significant"]
+           "bounded_power", "bounded_exp", "exact_string", "to_float", "is_exact", "significant"]
 
 _NUMBER = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*\Z")
 _FRACTION = re.compile(r"\s*([+-]?\d+)\s*/\s*([+-]?\d+)\s*\Z")
@@ -32,36 +35,91 @@ _FRACTION = re.compile(r"\s*([+-]?\d+)\s*/\s*([+-]?\d+)\s*\Z")
 def parse_number(text, *, what: str = "value") -> sp.Rational:
     """Read an integer, a decimal, a fraction ``p/q`` or a percentage (``75%``, ``12.5%``) exactly.
 
-    Raises ``ValueError`` naming ``what`` for anything else (including
-    ``nan``/``inf`` and a zero denominator).
+    Python and NumPy numbers (``np.int64(2)``, ``np.float64(1.5)``) are read
+    too, a float as the decimal it prints as. Raises ``ValueError`` naming
+    ``what`` for anything else (including ``nan``/``inf`` and a zero
+    denominator), and :class:`~workedout.numerics.limits.LimitError` (a
+    ValueError) for a number with more digits than the limit ``digits`` or an
+    exponent (``1e999999999``) beyond the limit ``exponent``: checked before
+    anything is built, so no typed number can make the reading slow.
     """
-    if isinstance(text, bool):
+    if isinstance(text, bool) or (hasattr(text, "dtype") and getattr(text, "dtype", None) == bool):
         raise ValueError(f"{what}: expected a number, got {text!r}")
-    if isinstance(text, (int, sp.Integer, sp.Rational)):
-        return sp.Rational(text)
-    if isinstance(text, float):
+    if isinstance(text, sp.Rational):
+        return text
+    if isinstance(text, sp.Float):  # a decimal shown as typed (derivations.shown.Shown), or any SymPy Float
+        return parse_number(str(text), what=what)
+    if isinstance(text, numbers.Integral):  # int, numpy integers, SymPy Integer
+        value = int(text)
+        if value.bit_length() > 3300:  # more than about 1000 digits: check before Python's own 4300-digit limit
+            _require("digits", _digits_of(value), what=f"{what}: an integer with")
+        return sp.Integer(value)
+    if isinstance(text, numbers.Real) and not isinstance(text, sp.Basic):  # float, numpy floats
+        text = float(text)
         if text != text or text in (float("inf"), float("-inf")):
             raise ValueError(f"{what}: expected a finite number, got {text!r}")
         # a float from JSON: the decimal it was written as (repr), exactly
         return sp.Rational(Fraction(Decimal(repr(text))))
     if not isinstance(text, str):
-        raise ValueError(f"{what}: expected a number, got {text!r}")
+        raise ValueError(f"{what}: expected a number, got {_brief(text)}")
     if text.strip().endswith("%") and text.count("%") == 1:  # a percentage, as textbooks print supports
         return parse_number(text.strip()[:-1], what=what) / 100
     m = _FRACTION.match(text)
     if m:
-        p, q = int(m.group(1)), int(m.group(2))
+        p, q = (_integer(m.group(g), what, text) for g in (1, 2))
         if q == 0:
             raise ValueError(f"{what}: {text.strip()!r} has a zero denominator")
         return sp.Rational(p, q)
-    if _NUMBER.match(text):
+    m = _NUMBER.match(text)
+    if m:
+        _require("digits", sum(c.isdigit() for c in m.group(1)), what=f"{what}: {_snippet(text)}")
+        if m.group(3):
+            exponent = m.group(3)[1:].lstrip("+-").lstrip("0") or "0"
+            _require("exponent", int(exponent) if len(exponent) <= 30 else math.inf,
+                     what=f"{what}: exponent of {_snippet(text)}")
         try:
             return sp.Rational(Fraction(Decimal(text.strip())))
         except InvalidOperation:  # pragma: no cover - the regex excludes these
             pass
     raise ValueError(
-        f"{what}: {text.strip()!r} is not a number; expected an integer, a decimal, a fraction such as 3/4 "
+        f"{what}: {_snippet(text)} is not a number; expected an integer, a decimal, a fraction such as 3/4 "
         "or a percentage such as 75%")
+
+
+def _integer(digits: str, what: str, text: str) -> int:
+    """An integer from its digits, within the limit ``digits`` (and not subject to Python's 4300-digit rule)."""
+    _require("digits", sum(c.isdigit() for c in digits), what=f"{what}: {_snippet(text)}")
+    return int(Decimal(digits.strip()))
+
+
+def _digits_of(value: int) -> int:
+    return max(1, int(abs(value).bit_length() * 0.30103) + 1)
+
+
+def _snippet(text, width: int = 40) -> str:
+    """A typed value as a report quotes it: in quotes, shortened when long."""
+    text = str(text).strip()
+    return repr(text) if len(text) <= width else repr(text[:width - 12] + "..." + text[-9:]) + \
+        f" ({len(text):,} characters)"
+
+
+def _brief(value) -> str:
+    """Any value, briefly (the start of its repr) for an error message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:50] + "..." + f" ({type(value).__name__})"
+
+
+def _require(name: str, amount, *, what: str) -> None:
+    """:func:`limits.require`, with amounts beyond a float (an exponent of 10^400) named in words."""
+    limit = limits.get(name)
+    if limit is None or amount <= limit:
+        return
+    if isinstance(amount, float) and math.isinf(amount) or amount > 10 ** 30:
+        unit = f" {limits.LIMITS[name].unit}" if limits.LIMITS[name].unit else ""
+        raise limits.LimitError(
+            f"{what}: more than 10^30{unit}, more than the limit {name} = {limit:,}{unit}; raise it with "
+            f"--limit {name}=N (in Python: workedout.numerics.limits.raised({name.replace('-', '_')}=N))")
+    limits.require(name, int(amount) if float(amount).is_integer() else float(amount), what=what)
 
 
 def parse_root(text, *, what: str = "value") -> sp.Expr:
@@ -79,6 +137,8 @@ def parse_root(text, *, what: str = "value") -> sp.Expr:
     else:
         try:
             value = parse_expression(text, what=what)
+        except limits.LimitError:
+            raise
         except ValueError:
             raise ValueError(f"{what}: {text.strip()!r} is not a number; expected an integer, a decimal, a "
                              "fraction such as 3/4 or an exact root such as sqrt(2)") from None
@@ -284,59 +344,247 @@ def parse_expression(text: str, *, what: str = "expression", symbols: dict | Non
     receive the already-built SymPy arguments (positional only) and return a
     SymPy object; they may raise ``ValueError`` for a wrong number of
     arguments (the message is prefixed with ``what``).
+
+    The reading is bounded before anything big is built: the text by the limit
+    ``answer-size`` (characters), each number by ``digits`` and ``exponent``
+    (as :func:`parse_number`), brackets, signs and powers by ``nesting``, and
+    every power by ``exponent``, counting powers of powers (``(10^1000)^1000``
+    raises 10 to the 10^6) and ``exp(a)`` as a power of e. A refusal is a
+    :class:`~workedout.numerics.limits.LimitError` (a ValueError) that names
+    the limit and the flag that raises it.
     """
     if not isinstance(text, str):
         return parse_number(text, what=what)
-    symbols = symbols or {}
-    functions = functions or {}
-    source = text.replace("^", "**")
     try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise ValueError(f"{what}: cannot read {text!r} as an expression (at character {exc.offset})") from None
+        return _Reader(text, what, symbols or {}, functions or {}).read()
+    except RecursionError:  # only when the limit nesting was lifted far beyond Python's stack
+        raise limits.LimitError(f"{what}: {_snippet(text)} is nested too deep to read") from None
 
-    def build(node):
-        if isinstance(node, ast.Expression):
-            return build(node.body)
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
-                and not isinstance(node.value, bool):
-            segment = ast.get_source_segment(source.strip(), node) or repr(node.value)
-            return parse_number(segment, what=what)
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
-            value = build(node.operand)
-            return -value if isinstance(node.op, ast.USub) else value
-        if isinstance(node, ast.BinOp):
-            ops = {ast.Add: sp.Add, ast.Sub: lambda a, b: a - b, ast.Mult: sp.Mul,
-                   ast.Div: lambda a, b: a / b, ast.Pow: sp.Pow}
-            for op_type, fn in ops.items():
-                if isinstance(node.op, op_type):
-                    return fn(build(node.left), build(node.right))
-        if isinstance(node, ast.Name):
-            if node.id in symbols:
-                return symbols[node.id]
-            if node.id in _CONSTANTS:
-                return _CONSTANTS[node.id]
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id in _FUNCTIONS and len(node.args) == 1 and not node.keywords:
-            return _FUNCTIONS[node.func.id](build(node.args[0]))
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id in functions and not node.keywords \
-                and not any(isinstance(a, ast.Starred) for a in node.args):
-            try:
-                return functions[node.func.id](*[build(a) for a in node.args])
-            except ValueError as exc:
-                if str(exc).startswith(what):
-                    raise
-                raise ValueError(f"{what}: {exc}") from None
-        snippet = ast.get_source_segment(source.strip(), node) or type(node).__name__
+
+_TOKEN = re.compile(r"\s*(?:(?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[^\W\d]\w*)"
+                    r"|(?P<op>\*\*|[-+*/^(),]))")
+
+
+class _Reader:
+    """A recursive-descent reader of the expression syntax; each value is built with its *weight*.
+
+    The weight of a value is how many times over a power multiplies the size
+    of the numbers in it (1 for a number or a name; ``w(b) * |e|`` for
+    ``b^e`` with a numeric ``e``; the largest of its parts otherwise). The
+    limit ``exponent`` bounds it, so that ``9^9^9^9``, ``2^2^40`` and
+    ``((10^1000)^1000)^1000`` are refused before SymPy computes them.
+    """
+
+    def __init__(self, text: str, what: str, symbols: dict, functions: dict):
+        limits.require("answer-size", len(text), what=f"{what}: an expression of")
+        self.text, self.what, self.symbols, self.functions = text, what, symbols, functions
+        self.nesting = limits.get("nesting")
+        self.tokens = []  # (kind, text, start)
+        pos, end = 0, len(text.rstrip())
+        while pos < end:
+            m = _TOKEN.match(text, pos)
+            if m is None:
+                start = len(text) - len(text[pos:].lstrip())
+                self.fail(start, f"{text[start]!r} is not part of an exact expression")
+            kind = m.lastgroup
+            self.tokens.append((kind, m.group(kind), m.start(kind)))
+            pos = m.end()
+        self.tokens.append(("end", "", end))
+        self.i = 0
+
+    # ---------------------------------------------------------------- helpers
+    def fail(self, start: int, why: str = ""):
+        text = repr(self.text) if len(self.text) <= 60 else _snippet(self.text)
+        raise ValueError(f"{self.what}: cannot read {text} as an expression (at character {start + 1}"
+                         + (f": {why})" if why else ")"))
+
+    def peek(self):
+        return self.tokens[self.i]
+
+    def take(self):
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def deeper(self, depth: int, start: int) -> int:
+        if self.nesting is not None and depth > self.nesting:
+            limits.require("nesting", depth, what=f"{self.what}: brackets, signs and powers nested at character "
+                                                  f"{start + 1}")
+        return depth
+
+    def source(self, start: int) -> str:
+        """The text from ``start`` to the token last read (quoted, shortened when long)."""
+        stop = self.tokens[self.i - 1][2] + len(self.tokens[self.i - 1][1]) if self.i else start
+        return _snippet(self.text[start:stop])
+
+    def not_allowed(self, snippet: str):
         allowed = "numbers, + - * / ^, parentheses, exp, log, sqrt, pi, E"
-        if functions:
-            allowed += ", " + ", ".join(f"{name}()" for name in sorted(functions))
-        if symbols:
-            allowed += ", " + ", ".join(sorted(symbols))
-        raise ValueError(f"{what}: {snippet!r} is not allowed in an exact expression (allowed: {allowed})")
+        if self.functions:
+            allowed += ", " + ", ".join(f"{name}()" for name in sorted(self.functions))
+        if self.symbols:
+            allowed += ", " + ", ".join(sorted(self.symbols))
+        raise ValueError(f"{self.what}: {snippet} is not allowed in an exact expression (allowed: {allowed})")
 
-    return sp.sympify(build(tree))
+    # ---------------------------------------------------------------- grammar
+    def read(self) -> sp.Expr:
+        if self.peek()[0] == "end":
+            self.fail(0, "it is empty")
+        value, _ = self.sum(0)
+        kind, tok, start = self.peek()
+        if kind != "end":
+            self.fail(start, f"unexpected {tok!r}")
+        return sp.sympify(value)
+
+    def sum(self, depth: int):
+        """term (('+' | '-') term)*, built flat: a long sum is not a deep one."""
+        value, weight = self.product(depth)
+        terms = [value]
+        while self.peek()[1] in ("+", "-") and self.peek()[0] == "op":
+            sign = self.take()[1]
+            term, w = self.product(depth)
+            terms.append(-term if sign == "-" else term)
+            weight = max(weight, w)
+        return (sp.Add(*terms) if len(terms) > 1 else value), weight
+
+    def product(self, depth: int):
+        value, weight = self.unary(depth)
+        while self.peek()[1] in ("*", "/") and self.peek()[0] == "op":
+            op = self.take()[1]
+            factor, w = self.unary(depth)
+            value = value * factor if op == "*" else value / factor
+            weight = max(weight, w)
+        return value, weight
+
+    def unary(self, depth: int):
+        signs = 0
+        start = self.peek()[2]
+        while self.peek()[0] == "op" and self.peek()[1] in ("+", "-"):
+            signs += self.take()[1] == "-"
+            depth = self.deeper(depth + 1, start)
+        value, weight = self.power(depth)
+        return (-value if signs % 2 else value), weight
+
+    def power(self, depth: int):
+        start = self.peek()[2]
+        base, weight = self.atom(depth)
+        if self.peek()[0] == "op" and self.peek()[1] in ("**", "^"):
+            self.take()
+            exponent, w_exp = self.unary(self.deeper(depth + 1, start))
+            weight = self.power_weight(weight, exponent, w_exp, start)
+            return sp.Pow(base, exponent), weight
+        return base, weight
+
+    def power_weight(self, w_base, exponent, w_exp, start: int):
+        """The weight of ``base^exponent``, refused beyond the limit ``exponent`` before it is built."""
+        if not exponent.is_number:
+            return max(w_base, w_exp)  # a symbol's power: the topic bounds it when it evaluates
+        size = _magnitude(exponent)
+        weight = max(w_exp, w_base * max(1.0, size))
+        _require("exponent", weight, what=f"{self.what}: the power {self.source(start)} (counting powers of "
+                                          f"powers) raises to" if weight > size else
+                 f"{self.what}: exponent of {self.source(start)}")
+        return weight
+
+    def atom(self, depth: int):
+        kind, tok, start = self.take()
+        if kind == "num":
+            return parse_number(tok, what=self.what), 1.0
+        if kind == "op" and tok == "(":
+            value, weight = self.sum(self.deeper(depth + 1, start))
+            self.expect(")", start)
+            return value, weight
+        if kind == "name":
+            if self.peek()[1] == "(" and self.peek()[0] == "op":
+                return self.call(tok, start, depth)
+            if tok in self.symbols:
+                return self.symbols[tok], 1.0
+            if tok in _CONSTANTS:
+                return _CONSTANTS[tok], 1.0
+            self.not_allowed(repr(tok))
+        if kind == "end":
+            self.fail(start, "it ends early")
+        self.fail(start, f"unexpected {tok!r}")
+
+    def expect(self, op: str, opened: int):
+        kind, tok, start = self.take()
+        if tok != op or kind != "op":
+            self.fail(start, f"expected {op!r} to close the bracket at character {opened + 1}"
+                             + (f", got {tok!r}" if kind != "end" else ""))
+
+    def call(self, name: str, start: int, depth: int):
+        if name not in _FUNCTIONS and name not in self.functions:
+            self.not_allowed(repr(name + "(...)"))
+        self.take()  # "("
+        depth = self.deeper(depth + 1, start)
+        args, weight = [], 1.0
+        if not (self.peek()[0] == "op" and self.peek()[1] == ")"):
+            while True:
+                value, w = self.sum(depth)
+                args.append(value)
+                weight = max(weight, w)
+                if self.peek()[0] == "op" and self.peek()[1] == ",":
+                    self.take()
+                    continue
+                break
+        self.expect(")", start)
+        if name in _FUNCTIONS:
+            if len(args) != 1:
+                self.not_allowed(self.source(start))
+            if name == "exp" and args[0].is_number:  # e^a: a power of e, bounded like one
+                weight = self.power_weight(1.0, args[0], weight, start)
+            return _FUNCTIONS[name](args[0]), weight
+        try:
+            return self.functions[name](*args), weight
+        except ValueError as exc:
+            if str(exc).startswith(self.what):
+                raise
+            raise ValueError(f"{self.what}: {exc}") from None
+
+
+def bounded_power(base, exponent, *, what: str = "expression"):
+    """``base ** exponent``, refused before it is computed when it would be too big to build.
+
+    For code that evaluates a parsed expression on numbers (a derived update
+    checked on test data), where the exponent was a symbol when it was read:
+    ``|exponent|`` must be within the limit ``exponent``, and the result of a
+    rational base within ``digits`` x ``exponent`` digits.
+    """
+    exponent = sp.sympify(exponent)
+    if exponent.is_number:
+        size = _magnitude(exponent)
+        _require("exponent", size, what=f"{what}: exponent {_snippet(sp.sstr(exponent), 30)}")
+        base = sp.sympify(base)
+        if base.is_Rational and base not in (0, 1, -1):
+            digits = _digits_of(max(abs(int(base.p)), int(base.q)))
+            allowed = (limits.get("digits") or math.inf) * (limits.get("exponent") or math.inf)
+            if digits * size > allowed:
+                raise limits.LimitError(
+                    f"{what}: a {digits:,}-digit number to the power {_snippet(sp.sstr(exponent), 30)} would have "
+                    f"about {int(digits * size):,} digits, more than the limits digits x exponent allow "
+                    f"({allowed:,}); raise them with --limit exponent=N")
+    return base ** exponent
+
+
+def bounded_exp(argument, *, what: str = "expression"):
+    """``exp(argument)``, refused when a numeric argument is beyond the limit ``exponent`` (see
+    :func:`bounded_power`): ``exp(exp(148))`` cannot be evaluated to a useful precision."""
+    argument = sp.sympify(argument)
+    if argument.is_number:
+        _require("exponent", _magnitude(argument), what=f"{what}: exp of {_snippet(sp.sstr(argument), 30)}")
+    return sp.exp(argument)
+
+
+def _magnitude(value) -> float:
+    """``|value|`` of a number as a float (``inf`` beyond a float, or when it cannot be evaluated)."""
+    try:
+        if value.is_Rational:
+            p, q = abs(int(value.p)), int(value.q)
+            if p.bit_length() - q.bit_length() > 1000:
+                return math.inf
+            return float(Fraction(p, q))
+        return float(abs(sp.N(value, 15)))
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        return math.inf
 
 
 def is_exact(value) -> bool:

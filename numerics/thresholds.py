@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Integral
 
-__all__ = ["bad_character", "parse_fraction", "resolve_min_support"]
+__all__ = ["bad_character", "parse_fraction", "resolve_min_confidence", "resolve_min_support"]
 
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z")
 _RATIO = re.compile(r"[+-]?\d+\s*/\s*[+-]?\d+\Z")
@@ -80,6 +80,7 @@ def parse_fraction(text: str, *, what: str, expected: str = "a decimal such as 0
     """
     text = text.strip()
     body, percent = (text[:-1].rstrip(), True) if text.endswith("%") else (text, False)
+    _within_limits(body, what)  # before anything is built: 1e999999999 would be an exact 10^999999999
     try:
         if _DECIMAL.match(body):
             value = Fraction(Decimal(body))
@@ -94,6 +95,19 @@ def parse_fraction(text: str, *, what: str, expected: str = "a decimal such as 0
         raise ValueError(f"{what}: {text!r} is not {expected}"
                          + (f" (at character {where}: {text[where - 1]!r})" if where else "")) from None
     return value / 100 if percent else value
+
+
+def _within_limits(body: str, what: str) -> None:
+    """The limits ``digits`` (digits of one number) and ``exponent`` (of ``1e-5``) on a typed number."""
+    from .limits import require
+    mantissa = re.split(r"[eE]", body, maxsplit=1)
+    for number in re.split(r"/", mantissa[0]):
+        require("digits", sum(c.isdigit() for c in number), what=f"{what}: {body[:30]!r}")
+    if len(mantissa) == 2:
+        exponent = mantissa[1].lstrip("+-").lstrip("0")
+        if exponent.isdigit():
+            require("exponent", int(exponent) if len(exponent) <= 18 else 10 ** 18,
+                    what=f"{what}: exponent of {body[:30]!r}")
 
 
 def bad_character(text: str) -> int | None:
@@ -142,3 +156,36 @@ def bad_character(text: str) -> int | None:
     if i < n and text[i] == "%":
         i += 1
     return i + 1 if i < n else None
+
+
+def resolve_min_confidence(min_confidence, *, what: str = "min_confidence") -> Fraction:
+    """The minimum confidence as an exact fraction in [0, 1].
+
+    A float is read as the decimal it prints as (``0.7`` is 7/10); a string
+    may be a decimal, ``p/q`` or a percentage (``70%``).
+    """
+    if isinstance(min_confidence, bool):
+        raise ValueError(f"{what}: expected a number in [0, 1], got {min_confidence!r}")
+    try:
+        if isinstance(min_confidence, Fraction):
+            c = min_confidence
+        elif isinstance(min_confidence, Integral):
+            c = Fraction(int(min_confidence))
+        elif isinstance(min_confidence, float):
+            if not math.isfinite(min_confidence):
+                raise ValueError
+            c = Fraction(Decimal(repr(min_confidence)))
+        elif isinstance(min_confidence, str):
+            c = parse_fraction(min_confidence, what=what, expected="a number in [0, 1] (such as 0.7, 7/10 "
+                                                                   "or 70%)")
+        else:
+            c = Fraction(min_confidence)
+    except ValueError as exc:
+        if str(exc).startswith(f"{what}:"):
+            raise
+        raise ValueError(f"{what}: expected a number in [0, 1] (such as 0.7), got {min_confidence!r}") from None
+    except (InvalidOperation, ZeroDivisionError, TypeError):
+        raise ValueError(f"{what}: expected a number in [0, 1] (such as 0.7), got {min_confidence!r}") from None
+    if not 0 <= c <= 1:
+        raise ValueError(f"{what}: must be between 0 and 1, got {min_confidence}")
+    return c

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from ..check import scalar_reason
+from ..exact import parse_number
 
 __all__ = ["AprioriProblem", "read_count"]
 
@@ -171,8 +172,9 @@ def _fraction_of(given):
     if m:
         return (Fraction(int(m.group(1)), int(m.group(2))), Fraction(0)) if int(m.group(2)) else None
     try:
+        parse_number(text)  # within the limits digits and exponent: 1e999999999 is not expanded below
         d = Decimal(text)
-    except InvalidOperation:
+    except (InvalidOperation, ValueError):
         return None
     if not d.is_finite():
         return None

@@ -37,7 +37,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from ..exact import parse_expression
+from ..exact import bounded_exp, bounded_power, parse_expression
 
 __all__ = ["CANONICAL", "KEYS", "parse_update", "evaluate_update", "Instance", "random_instance",
            "compare_update", "UpdateError"]
@@ -116,6 +116,9 @@ MISTAKES = {
         ("pi_k*normal(x_i, mu_k, Sigma_k)", "is not normalised: divide by the evidence, sum over k of the same"),
     ],
 }
+
+
+MAX_SUMS = 3  # nested sum()s evaluated: 3 is every update's i, j and k
 
 
 class UpdateError(ValueError):
@@ -293,12 +296,12 @@ class _Evaluator:
             if not _is_scalar(base) or not _is_scalar(ex):
                 raise UpdateError("raises a vector or matrix to a power: write dot(a, a) for the squared "
                                   "length or outer(a, a) for a a^T")
-            return base ** ex
+            return bounded_power(base, ex, what="evaluating it")  # N^N^N^N: refused, not computed
         if isinstance(e, (sp.exp, sp.log)):
             arg = self.eval(e.args[0], env)
             if not _is_scalar(arg):
                 raise UpdateError(f"{type(e).__name__}() of {_shape(arg)}")
-            return type(e)(arg)
+            return bounded_exp(arg, what="evaluating it") if isinstance(e, sp.exp) else type(e)(arg)
         if isinstance(e, sp.core.function.AppliedUndef):
             return self.function(e.func.__name__, e.args, env)
         raise UpdateError(f"cannot evaluate {e}")  # pragma: no cover
@@ -307,7 +310,11 @@ class _Evaluator:
         if name == "sum":
             index = str(args[1]) if len(args) == 2 else "i"  # binds (shadows) the index
             count = {"i": self.inst.n, "k": self.inst.K, "j": self.inst.d}[index]
-            vals = [self.eval(args[0], {**env, index: t}) for t in range(count)]
+            depth = env.get("#sums", 0) + 1  # each level multiplies the work by n, K or d
+            if depth > MAX_SUMS:
+                raise UpdateError(f"has sum() nested {depth} deep; an update needs at most {MAX_SUMS} nested sums "
+                                  "(over i, j and k), so a deeper one is not evaluated")
+            vals = [self.eval(args[0], {**env, index: t, "#sums": depth}) for t in range(count)]
             total = vals[0]
             for v in vals[1:]:
                 if _shape(v) != _shape(total):

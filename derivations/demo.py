@@ -10,7 +10,7 @@ so a failed run leaves no partial files.
 """
 from __future__ import annotations
 
-import shutil
+import os
 import sys
 import tempfile
 import time
@@ -46,15 +46,43 @@ def collect() -> list:
     return entries
 
 
-def run_demo(outdir: str | Path = "workedout-demo", *, pdf: bool | None = None, log=sys.stderr) -> list[Path]:
+def _move_into_place(stage: Path, outdir: Path, names: list[str]) -> None:
+    """Put the staged files in ``outdir``: the whole folder renamed into place when ``outdir`` is new;
+    else each file renamed over its old name, never through it (a link planted at a name is replaced,
+    not followed, so nothing is written outside ``outdir``)."""
+    if not os.path.lexists(outdir):
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(stage, 0o777 & ~mask)  # mkdtemp makes 0700; give the mode mkdir would
+        os.rename(stage, outdir)
+        stage.mkdir()  # an empty folder for TemporaryDirectory to remove
+        return
+    clashes = [name for name in names if os.path.isdir(outdir / name) and not os.path.islink(outdir / name)]
+    if clashes:
+        raise ValueError(f"-o: {str(outdir / clashes[0])!r} is a directory; the demo writes a file of that name "
+                         "(nothing was written)")
+    for name in names:
+        os.replace(stage / name, outdir / name)
+
+
+def run_demo(outdir: str | Path = "workedout-demo", *, pdf: bool | None = None, log=None,
+             progress: bool | None = None) -> list[Path]:
     """Work every example into ``outdir``; return the files written.
 
     Parameters
     ----------
     pdf : bool or None
         Build the PDF booklet; None (default) means "when pdflatex is on PATH".
+    log : file, optional
+        Where the lines saying what was worked go (default: standard error).
+    progress : bool or None
+        A progress bar over the examples (and the booklet's compile) on
+        stderr; None (default) shows it on a terminal or in a notebook
+        (:func:`numerics.progress.enabled`).
     """
+    from ..numerics.progress import bar as progress_bar
     from .pdf import compile_pdf, have_pdflatex
+    log = sys.stderr if log is None else log  # looked up per call: a test or a notebook may replace stderr
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise ValueError(f"-o: {str(outdir)!r} exists and is not a directory")
@@ -64,10 +92,13 @@ def run_demo(outdir: str | Path = "workedout-demo", *, pdf: bool | None = None, 
     want_pdf = have_pdflatex() if pdf is None else pdf
     start = time.perf_counter()
     written: list[str] = []
-    with tempfile.TemporaryDirectory(prefix=".workedout-demo-", dir=parent) as tmp:
+    entries = collect()
+    with (tempfile.TemporaryDirectory(prefix=".workedout-demo-", dir=parent) as tmp,
+          progress_bar(total=len(entries) + bool(want_pdf), desc="demo", unit="example", progress=progress) as bar):
         stage = Path(tmp)
         results, figures = [], []
-        for entry in collect():
+        for entry in entries:
+            bar.set_postfix_str(entry.name)
             t0 = time.perf_counter()
             if isinstance(entry, Figure):
                 entry.build(stage / f"{entry.name}.png")
@@ -79,17 +110,22 @@ def run_demo(outdir: str | Path = "workedout-demo", *, pdf: bool | None = None, 
                 for ext, fmt in TEXT_FORMATS.items():
                     (stage / f"{entry.name}.{ext}").write_text(result.render(fmt), encoding="utf-8")
                     written.append(f"{entry.name}.{ext}")
-            print(f"  worked {entry.name} ({time.perf_counter() - t0:.1f} s)", file=log)
+            line = f"  worked {entry.name} ({time.perf_counter() - t0:.1f} s)"
+            if bar.disable or log is not sys.stderr:
+                print(line, file=log)
+            else:
+                bar.write(line, file=log)  # above the bar, which stays at the bottom
+            bar.update(1)
         if want_pdf:
+            bar.set_postfix_str("booklet.pdf (pdflatex)")
             source = latex_document(results, title="workedout: the course's examples, worked",
                                     figures=figures)
             files = {name: (stage / name).read_bytes() for name, _ in figures}
             (stage / "booklet.tex").write_text(source, encoding="utf-8")
             (stage / "booklet.pdf").write_bytes(compile_pdf(source, files=files, timeout=300))
             written += ["booklet.tex", "booklet.pdf"]
-        outdir.mkdir(exist_ok=True)
-        for name in written:
-            shutil.move(stage / name, outdir / name)
+            bar.update(1)
+        _move_into_place(stage, outdir.resolve(), written)  # -o itself may be a link; links inside it are not followed
     print(f"wrote {len(written)} files to {outdir}/ in {time.perf_counter() - start:.1f} s:", file=log)
     for name in written:
         print(f"  {outdir / name}", file=log)

@@ -5,18 +5,22 @@ canvas. The same figure gives the same bytes on every run: the Agg renderer
 for raster output, a fixed ``svg.hashsalt`` (SVG element ids), and metadata with
 no date and no software version in PNG, SVG and PDF. The file is
 written to a temporary file in the target directory and moved into place
-with :func:`os.replace`, so a reader never sees half a figure and a failure
-leaves nothing behind.
+with :func:`os.replace` (:func:`numerics.outputs.write_bytes`), so a reader
+never sees half a figure and a failure leaves nothing behind; inside
+:func:`numerics.outputs.all_or_nothing` the figure is put in place only
+together with the other outputs.
 """
 from __future__ import annotations
 
+import io
 import os
-import tempfile
 from pathlib import Path
 
 import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from .outputs import check_target, write_bytes
 
 __all__ = ["FORMATS", "SVG_HASHSALT", "new_figure", "save_figure"]
 
@@ -80,24 +84,11 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, format: str | None = No
     if fmt not in FORMATS:
         raise ValueError(f"path: {str(path)!r} has format {fmt or '(none)'!r}; expected one of "
                          + ", ".join("." + f for f in FORMATS))
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise ValueError(f"path: directory {str(directory)!r} does not exist; create it first")
+    check_target(path, what="path")  # a missing directory is refused before the figure is drawn
     if not isinstance(fig.canvas, FigureCanvasAgg) and type(fig.canvas).__name__ == "FigureCanvasBase":
         FigureCanvasAgg(fig)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT}):
-                fig.savefig(fh, format=fmt, dpi=dpi, metadata=dict(FORMATS[fmt]))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    buffer = io.BytesIO()
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT}):
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=dict(FORMATS[fmt]))
+    write_bytes(path, buffer.getvalue(), what="path")  # staged inside outputs.all_or_nothing
     return path

@@ -21,12 +21,18 @@ split. Nothing is downloaded.
 from __future__ import annotations
 
 import gzip
+import io
+import math
+import os
 import pickle
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from .inputs import gunzip, read_bytes
+from .limits import require
 
 __all__ = ["ImageData", "load_digits", "digits_data", "read_idx", "load_mnist_idx",
            "load_fashion_mnist", "load_cifar10", "load_dataset", "DATASETS", "FASHION_MNIST_DIR",
@@ -133,15 +139,22 @@ def read_idx(path) -> np.ndarray:
         Of the shape and type the header declares (uint8 for images and labels).
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot read: {exc.strerror}") from None
+    # a regular file within the limit file-size (a device, FIFO or directory is refused by name)
+    raw = read_bytes(str(path), what=str(path), gunzip=False)
     if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise ValueError(f"{path}: not a valid gzip file ({exc})") from None
+        raw = _gunzip_idx(raw, path)
+    header, shape, dtype, expected = _idx_header(raw, path)
+    if len(raw) != expected:
+        raise ValueError(f"{path}: {len(raw)} bytes, but the header declares shape {shape} of "
+                         f"{dtype.name} ({expected} bytes)")
+    return np.frombuffer(raw, dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+
+
+def _idx_header(raw, path, *, complete: bool = True):
+    """(header length, shape, dtype, total bytes) the IDX header declares; None while
+    ``raw`` is too short to hold the header and ``complete`` is False."""
+    if len(raw) < 4 and not complete:
+        return None
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
         raise ValueError(f"{path}: not an IDX file (expected two zero bytes, a type code and a dimension count)")
     code, ndim = raw[2], raw[3]
@@ -150,14 +163,35 @@ def read_idx(path) -> np.ndarray:
                          + ", ".join(f"0x{c:02x}" for c in _IDX_TYPES))
     header = 4 + 4 * ndim
     if len(raw) < header:
+        if not complete:
+            return None
         raise ValueError(f"{path}: truncated IDX header ({ndim} dimensions declared)")
-    shape = tuple(int(v) for v in np.frombuffer(raw, ">u4", ndim, 4))
+    shape = tuple(int(v) for v in np.frombuffer(bytes(raw[4:header]), ">u4"))
     dtype = np.dtype(_IDX_TYPES[code])
-    expected = header + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if len(raw) != expected:
-        raise ValueError(f"{path}: {len(raw)} bytes, but the header declares shape {shape} of "
-                         f"{dtype.name} ({expected} bytes)")
-    return np.frombuffer(raw, dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+    expected = header + math.prod(shape) * dtype.itemsize
+    return header, shape, dtype, expected
+
+
+def _gunzip_idx(raw: bytes, path) -> bytes:
+    """Inflate a gzip-compressed IDX file only as far as its header declares.
+
+    The header comes first, so a gzip bomb is refused after its first mebibyte:
+    its header is not IDX, declares more than the limit ``file-size``, or its
+    data run past the size declared.
+    """
+    expected = None
+
+    def watch(out: bytearray) -> None:
+        nonlocal expected
+        if expected is None:
+            found = _idx_header(out, path, complete=False)
+            if found is not None:
+                expected = found[3]
+                require("file-size", expected, what=f"{path}: the IDX header declares shape {found[1]}")
+        if expected is not None and len(out) > expected:
+            raise ValueError(f"{path}: more than the {expected} bytes its header declares "
+                             "(decompressed); not an IDX file, or a gzip bomb")
+    return gunzip(raw, what=str(path), watch=watch)
 
 
 def load_mnist_idx(directory, name: str = "mnist", classes: tuple | None = None) -> ImageData:
@@ -174,7 +208,7 @@ def load_mnist_idx(directory, name: str = "mnist", classes: tuple | None = None)
     missing = []
     for stem in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                  "t10k-labels-idx1-ubyte"):
-        found = [directory / f"{stem}{ext}" for ext in ("", ".gz") if (directory / f"{stem}{ext}").is_file()]
+        found = [directory / f"{stem}{ext}" for ext in ("", ".gz") if _present(directory / f"{stem}{ext}")]
         if not found:
             missing.append(stem)
         else:
@@ -226,12 +260,17 @@ def _latin1_bytes(text, encoding="utf-8"):
     return text.encode("latin1")
 
 
+def _present(path: Path) -> bool:
+    """Any entry at ``path``, so that a device, FIFO, directory or dangling link is refused by
+    name when read rather than reported missing."""
+    return os.path.lexists(path)
+
+
 def _read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    # a regular file within the limit file-size, gzip-compressed or not
+    raw = read_bytes(str(path), what="data_dir", limit="file-size")
     try:
-        with open(path, "rb") as f:
-            batch = _CifarUnpickler(f, encoding="bytes").load()
-    except OSError as exc:
-        raise ValueError(f"data_dir: cannot read {str(path)!r}: {exc.strerror}") from None
+        batch = _CifarUnpickler(io.BytesIO(raw), encoding="bytes").load()
     except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
         raise ValueError(f"data_dir: {str(path)!r} is not a CIFAR-10 python batch ({exc})") from None
     if not isinstance(batch, dict):
@@ -270,7 +309,7 @@ def load_cifar10(data_dir) -> ImageData:
         raise ValueError(f"data_dir: {str(directory)!r} is not a directory")
     if not (directory / "data_batch_1").exists() and (directory / "cifar-10-batches-py").is_dir():
         directory = directory / "cifar-10-batches-py"
-    missing = [name for name in CIFAR10_BATCHES if not (directory / name).is_file()]
+    missing = [name for name in CIFAR10_BATCHES if not _present(directory / name)]
     if missing:
         raise ValueError(f"data_dir: {str(directory)!r} has no {', '.join(missing)}; expected "
                          f"data_batch_1 .. data_batch_5 and test_batch (CIFAR-10's python version)")

@@ -20,6 +20,8 @@ from typing import IO, Literal, Sequence
 
 import numpy as np
 
+from .inputs import decode_text, read_bytes, read_text
+
 __all__ = [
     "CsvTable",
     "Dataset",
@@ -339,28 +341,17 @@ def _numeric_columns(table: CsvTable, names: list[str], exclude: Sequence[int] =
 
 
 def _read_text(source: Source) -> tuple[str, str]:
+    """(text, name): every path goes through :mod:`.inputs` (regular files only, the
+    limit ``file-size``, gzip, any byte-order mark); streams are read within the same limit."""
     if isinstance(source, (str, os.PathLike)):
         name = os.fspath(source)
-        try:
-            with open(name, "rb") as fh:
-                data = fh.read()
-        except FileNotFoundError:
-            raise ValueError(f"{name}: no such file") from None
-        except IsADirectoryError:
-            raise ValueError(f"{name}: is a directory; expected a CSV file") from None
-    elif hasattr(source, "read"):
+        return read_text(name, what=name), name
+    if hasattr(source, "read"):
         name = str(getattr(source, "name", "<stream>"))
-        data = source.read()
-    else:
-        raise TypeError(f"source: got {type(source).__name__}; expected a path or a file object")
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"{name}: not UTF-8 text (byte {exc.start}); expected a CSV text file") from None
-    elif data.startswith("\ufeff"):
-        data = data[1:]
-    return data, name
+        if isinstance(source, io.TextIOBase):
+            return read_text(source, what="source"), name
+        return decode_text(read_bytes(source, what="source"), what=name), name
+    raise TypeError(f"source: got {type(source).__name__}; expected a path or a file object")
 
 
 def _to_float(cell: str, source: str, line: int, j: int, col: str) -> float:

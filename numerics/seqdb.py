@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Hashable, Iterable
 
+from .inputs import load_json
+
 __all__ = [
     "Item", "Itemset", "Sequence", "SequenceDatabase",
     "read_sequence_db", "read_hand", "read_spmf", "read_json", "from_sequences",
@@ -514,10 +516,7 @@ def read_spmf(text: str, *, source: str = "DB") -> SequenceDatabase:
 # --------------------------------------------------------------------- JSON
 def read_json(text: str, *, source: str = "DB") -> SequenceDatabase:
     """Read a JSON list of sequences, each a list of itemsets, each a list of item names."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{source}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    data = load_json(text, what=source)  # nesting limit, no NaN; "not valid JSON at line L, column C"
     if isinstance(data, dict) and "sequences" in data:
         data = data["sequences"]
     if not isinstance(data, list):

@@ -19,15 +19,13 @@ import argparse
 import os
 import re
 import sys
-import tempfile
-from pathlib import Path
 from typing import Callable
 
-from ..printers import FORMATS
+from ..formats import FORMATS
 
 __all__ = ["UsageError", "Parser", "command_parser", "topic_group", "alias", "integer", "real", "integer_list",
            "real_list", "limit_setting", "add_limit_option",
-           "add_output_options", "add_plot_option", "emit", "write_atomic", "flag_message", "PLOT_SUFFIXES"]
+           "add_output_options", "add_plot_option", "emit", "write_atomic", "check_outputs", "flag_message", "PLOT_SUFFIXES"]
 
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
@@ -85,10 +83,13 @@ def _named(parse: Callable, name: str) -> Callable:
 def integer(*, minimum: int | None = None) -> Callable[[str], int]:
     """An argparse type: a whole number, at least ``minimum`` when given."""
     def parse(text: str) -> int:
-        try:
-            value = int(text.strip())
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text.strip()!r} is not an integer") from None
+        digits = text.strip()
+        if not re.fullmatch(r"[+-]?[0-9]+", digits):  # ASCII digits only: int() would take '٣' and '1_0'
+            shown = digits if len(digits) <= 40 else digits[:30] + "..."
+            raise argparse.ArgumentTypeError(f"{shown!r} is not an integer (expected digits 0-9, such as 3)")
+        if len(digits.lstrip("+-")) > 100:  # beyond any count; int() would refuse 4300 digits in its own words
+            raise argparse.ArgumentTypeError(f"an integer of {len(digits.lstrip('+-')):,} digits is too large")
+        value = int(digits)
         if minimum is not None and value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {text!r}")
         return value
@@ -171,7 +172,10 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("output")
     group.add_argument("--format", choices=FORMATS, default="text",
                        help="output format (default: text); pdf needs -o and pdflatex")
-    group.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    group.add_argument("-o", "--output", metavar="FILE",
+                       help="write to FILE instead of stdout (a regular file is replaced whole, a link written "
+                            "through to its file, a device or FIFO written to)")
+    parser.set_defaults(file_outputs=True)  # cli checks -o and --plot before the command runs
     group.add_argument("--check", metavar="FILE",
                        help="compare a student's answer (JSON with any of this command's JSON keys) "
                             "and report each discrepancy; exit 1 if any")
@@ -207,9 +211,9 @@ def emit(result, args, *, plot: Callable[[str], None] | None = None) -> int:
     before the result and removed again if writing the result fails, so a
     failed command leaves neither behind.
     """
+    from ...numerics.outputs import all_or_nothing
     plot_path = getattr(args, "plot", None) if plot is not None else None
-    if plot_path and not plot_path.lower().endswith(PLOT_SUFFIXES):
-        raise UsageError(f"--plot: {plot_path!r} must end in .png, .pdf or .svg")
+    check_outputs(args)
     status = 0
     if getattr(args, "check", None):
         result = result.check(args.check, ecf=args.ecf, reveal=args.reveal)
@@ -219,42 +223,52 @@ def emit(result, args, *, plot: Callable[[str], None] | None = None) -> int:
         raise UsageError("--format pdf: needs -o FILE (a PDF is not written to the terminal)")
     if plot_path:
         result.notes.append(f"Figure written to {plot_path}.")
+    from ...numerics.progress import finish, note
+    note(f"rendering {fmt}")
     content = result.render(fmt)
-    if plot_path:
-        plot(plot_path)
-    try:
+    finish()  # a progress bar on stderr is cleared before anything is written
+    with all_or_nothing():  # the figure and the result are staged, then both put in place, or neither
+        if plot_path:
+            plot(plot_path)
         if args.output:
             write_atomic(args.output, content)
-            print(f"wrote {args.output}", file=sys.stderr)
         else:
             sys.stdout.write(content)
-    except BaseException:
-        if plot_path and os.path.exists(plot_path):
-            os.unlink(plot_path)
-        raise
+    if args.output:
+        print(f"wrote {args.output}", file=sys.stderr)
     return status
 
 
+def check_outputs(args) -> None:
+    """Refuse bad ``-o`` and ``--plot`` targets before any work is done: a missing directory,
+    a directory, a socket, a ``--plot`` suffix other than .png/.pdf/.svg, one file named twice."""
+    from ...numerics.outputs import check_target
+    targets = []
+    plot_path = getattr(args, "plot", None)
+    if plot_path and not plot_path.lower().endswith(PLOT_SUFFIXES):
+        raise UsageError(f"--plot: {plot_path!r} must end in .png, .pdf or .svg")
+    for flag, value in (("-o", getattr(args, "output", None)), ("--plot", plot_path)):
+        if value:
+            try:
+                real, kind = check_target(value, what=flag)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+            if kind == "file" and os.path.abspath(real) in targets:
+                raise UsageError(f"{flag}: {value!r} is the file -o names too; give two different files")
+            targets.append(os.path.abspath(real))
+
+
 def write_atomic(path, content: str | bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise UsageError(f"-o: directory {str(directory)!r} does not exist")
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    """Write ``content`` to ``path`` through :func:`workedout.numerics.outputs.write_bytes`.
+
+    A regular file (or a new name) is written to a short temporary name beside
+    it and renamed into place; a symbolic link is written through to the file
+    it points at; a device or FIFO (``/dev/stdout``) is written through, never
+    replaced; a directory or socket is refused. Inside ``all_or_nothing`` the
+    write happens with the others at the end, or not at all.
+    """
+    from ...numerics.outputs import write_bytes
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the mode open() would
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+        write_bytes(path, content, what="-o")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None

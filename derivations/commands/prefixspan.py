@@ -1,8 +1,6 @@
 """``workedout prefixspan``: PrefixSpan worked by hand (frequent 1-sequences, projections, extensions, tree)."""
 from __future__ import annotations
 
-import sys
-
 from .base import add_output_options, command_parser, emit
 
 __all__ = ["register", "read_db"]
@@ -54,28 +52,22 @@ def register(sub) -> None:
 
 
 def read_db(path: str) -> str:
-    """The text of DB: a file, or stdin for ``-``."""
-    if path == "-":
-        try:
-            return sys.stdin.read()
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"DB: stdin is not UTF-8 text (byte {exc.object[exc.start]:#04x} "
-                             f"at offset {exc.start})") from None
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"DB: {path!r} is not UTF-8 text (byte {exc.object[exc.start]:#04x} "
-                         f"at offset {exc.start})") from None
-    except OSError as exc:
-        raise ValueError(f"DB: cannot read {path!r}: {exc.strerror}") from None
+    """The text of DB: a file (plain or gzip; regular files only, within the limit
+    ``file-size``; UTF-8, or UTF-16/32 with a byte-order mark), or stdin for ``-``."""
+    from ...numerics.inputs import read_text
+    return read_text(path, what="DB")
 
 
 def _run(args) -> int:
     from ..prefixspan import prefixspan
     from ...numerics.seqdb import read_sequence_db
+    from ...numerics.progress import stages
     source = "DB" if args.db == "-" else f"DB {args.db}"
-    db = read_sequence_db(read_db(args.db), format=args.input_format, source=source)
-    result = prefixspan(db, args.min_support, prefix=args.prefix, all_patterns=args.all_patterns,
-                        closed=args.closed, max_length=args.max_length, projection=args.projection)
-    return emit(result, args)
+    with stages("prefixspan", ["reading DB", "working", "writing"], delay=1.0) as stage:  # cleared before output
+        stage.next()
+        db = read_sequence_db(read_db(args.db), format=args.input_format, source=source)
+        stage.next()
+        result = prefixspan(db, args.min_support, prefix=args.prefix, all_patterns=args.all_patterns,
+                            closed=args.closed, max_length=args.max_length, projection=args.projection)
+        stage.next()
+        return emit(result, args)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from typing import Any, Iterable
 
 import sympy as sp
@@ -21,14 +22,15 @@ from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from .exact import exact_string, to_float
-from .markup import Tex, escape_latex, escape_markdown, escape_mathjax_text
+from .markup import (Tex, ascii_latex, escape_control, escape_latex, escape_markdown, escape_mathjax_text,
+                     unicode_latex)
 from .model import (Chain, Display, Grid, GridCell, InlineMath, Prose, Ref, ResultData,
                     Section, Step, Table)
 
 __all__ = ["TextPrinter", "LatexPrinter", "MarkdownPrinter", "JsonPrinter", "render", "json_object",
            "json_value", "latex_document", "FORMATS", "math_latex", "grid_array"]
 
-FORMATS = ("text", "tex", "tex-document", "md", "json", "pdf")
+from .formats import FORMATS  # noqa: E402  (the names live apart, so --help need not load SymPy)
 SCHEMA = "workedout.result/1"
 _LATEX_RELATIONS = {"=": "=", "\\approx": "\\approx", "<": "<", ">": ">", "\\le": "\\le",
                     "\\ge": "\\ge", "\\propto": "\\propto", "\\iff": "\\iff", "\\implies": "\\implies"}
@@ -54,11 +56,12 @@ def math_latex(obj) -> str:
 
 
 def _math_text(obj) -> str:
+    """Plain text of a value; control characters in it (user text) shown as escapes (``\\x1b``)."""
     if isinstance(obj, InlineMath):
-        return obj.text
+        return escape_control(obj.text)
     if isinstance(obj, (str, int, float)):
-        return str(obj)
-    return sp.sstr(obj)
+        return escape_control(obj)
+    return escape_control(sp.sstr(obj))
 
 
 class _Printer:
@@ -143,6 +146,11 @@ class TextPrinter(_Printer):
 
     _default_settings = {"width": 100, "unicode": True}
 
+    def doprint(self, result: ResultData) -> str:
+        # user text is escaped where it is printed; this catches what reached the output another way
+        # (a symbol named from a CSV header inside a pretty-printed formula): nothing drives a terminal
+        return escape_control(super().doprint(result), keep="\n")
+
     def _pretty(self, obj) -> prettyForm:
         if isinstance(obj, (InlineMath, str, int, float)):
             return prettyForm(_math_text(obj))
@@ -165,32 +173,34 @@ class TextPrinter(_Printer):
         return sp.sstr(obj)
 
     def _head(self, r: ResultData) -> list[str]:
-        out = [r.title, "=" * min(len(r.title), self.settings["width"]), ""]
+        title = escape_control(r.title)
+        out = [title, "=" * min(len(title), self.settings["width"]), ""]
         if r.intro:
             out += [self.words(r.intro), ""]
         if r.givens:
             out.append("Given:")
             for g in r.givens:
-                line = f"  {self._word(g.name) if not isinstance(g.name, str) else g.name} = {_value_text(g.value)}"
-                out.append(line + (f"   ({g.description})" if g.description else ""))
+                line = f"  {self._word(g.name)} = {_value_text(g.value)}"
+                out.append(line + (f"   ({escape_control(g.description)})" if g.description else ""))
             out.append("")
         return out
 
     def _section(self, section: Section) -> list[str]:
-        out = [section.title, "-" * len(section.title)]
+        title = escape_control(section.title)
+        out = [title, "-" * len(title)]
         if section.intro:
             out.append(self.words(section.intro))
         return out + [""]
 
     def _step(self, n: int, step: Step) -> list[str]:
         head = f"({n}) {self.words(step.why)}".rstrip()
-        mark = f"    [checked: {step.check.how}]" if step.check else "    [not machine-checked]"
+        mark = f"    [checked: {escape_control(step.check.how)}]" if step.check else "    [not machine-checked]"
         body = self._print(step.statement)
         indented = "\n".join("    " + line if line else line for line in body.splitlines())
         return [f"{head}\n{indented}" + (f"\n{mark}" if self._shows_checks() else ""), ""]
 
     def _note(self, note: str) -> list[str]:
-        return [f"Note: {note}"]
+        return [f"Note: {escape_control(note)}"]
 
     def _print_Prose(self, p: Prose) -> str:
         return self.words(p.parts)
@@ -268,21 +278,36 @@ def _display_latex(d: Display, equals: str) -> str:
     return math_latex(obj)
 
 
-def _chain_lines(c: Chain, reason_text) -> list[str]:
+def _chain_lines(c: Chain, reason_text, *, wrap_reasons: bool = False) -> list[str]:
     """A Chain's ``align``/``aligned`` lines (``lhs &= a``, ``&= b``, ...), each link's
     reason, rendered by ``reason_text``, in a ``&& \\text{...}`` column."""
     rels = _link_relations(c, _LATEX_RELATIONS)
     lines = [f"{math_latex(c.lhs)} &{rels[0]} {math_latex(c.rhs[0])}"]
     lines += [f"&{rel} {math_latex(r)}" for rel, r in zip(rels[1:], c.rhs[1:])]
     if c.reasons:
-        lines = [line + (r" && \text{%s}" % reason_text(why) if why else "")
+        box = _reason_box if wrap_reasons else (lambda tex, words: tex)  # MathJax has no \parbox
+        lines = [line + (r" && \text{%s}" % box(reason_text(why), why) if why else "")
                  for line, why in zip(lines, c.reasons)]
     return lines
 
 
+REASON_CHARACTERS = 40  # a longer reason wraps in a column of its own width instead of widening the line
+
+
+def _reason_box(tex: str, words) -> str:
+    """A reason's LaTeX, wrapped in a narrow ragged column when it is long (so the line stays on the page)."""
+    plain = words if isinstance(words, str) else " ".join(str(w) for w in words) if isinstance(words, (list, tuple)) \
+        else str(words)
+    if len(plain) <= REASON_CHARACTERS:
+        return tex
+    return r"\parbox[t]{0.3\linewidth}{\raggedright\small %s}" % tex
+
+
 def _link_relations(c: Chain, table: dict) -> list[str]:
-    """The relation before each link: a decimal (sp.Float) after exact '=' is '≈'."""
-    return [table["\\approx"] if c.rel == "=" and isinstance(r, sp.Float) else table[c.rel]
+    """The relation before each link: a decimal (sp.Float) after exact '=' is '≈' (not an exact decimal)."""
+    return [table["\\approx"] if c.rel == "=" and (isinstance(r, sp.Float) and not getattr(r, "exact", False)
+                                                  or getattr(r, "approximate", False))
+            else table[c.rel]
             for r in c.rhs]
 
 
@@ -291,8 +316,8 @@ def _cell_text(cell) -> str:
         return f"{cell:.6g}"
     if isinstance(cell, sp.MatrixBase):  # one line: [[1, 0], [0, 1]]
         rows = ["[" + ", ".join(sp.sstr(v) for v in row) + "]" for row in cell.tolist()]
-        return rows[0] if cell.rows == 1 else "[" + ", ".join(rows) + "]"
-    return _math_text(cell) if not isinstance(cell, sp.Basic) else sp.sstr(cell)
+        return escape_control(rows[0] if cell.rows == 1 else "[" + ", ".join(rows) + "]")
+    return _math_text(cell)
 
 
 def _numeric_cell(text: str) -> bool:
@@ -319,6 +344,10 @@ class LatexPrinter(_Printer):
     """
 
     _default_settings = {"heading": "section", "table_rows": 42}
+
+    def doprint(self, result: ResultData) -> str:
+        # the last guard for pdfTeX: a character that reached the markup unescaped is set or refused here
+        return ascii_latex(super().doprint(result), what=result.title)
 
     def _word(self, part) -> str:
         if isinstance(part, Ref):
@@ -356,7 +385,7 @@ class LatexPrinter(_Printer):
         return ["\\par\\noindent\\textbf{%d.}\\ %s\n%s%s" % (n, why, self._print(step.statement), note), ""]
 
     def _note(self, note: str) -> list[str]:
-        return [r"\noindent\emph{Note:} " + escape_latex(note), ""]
+        return [r"\noindent\emph{Note:} " + escape_latex(note, what="note"), ""]
 
     def _tag(self) -> str:
         label = r"\label{%s}" % self._label(self._label_of) if self._label_of else ""
@@ -369,7 +398,7 @@ class LatexPrinter(_Printer):
         return "\\begin{align}\n  %s %s\n\\end{align}" % (_display_latex(d, "&="), self._tag())
 
     def _print_Chain(self, c: Chain) -> str:
-        lines = _chain_lines(c, self.words)
+        lines = _chain_lines(c, self.words, wrap_reasons=True)
         lines = [line + r" \notag" for line in lines[:-1]] + [lines[-1] + " " + self._tag()]
         return "\\begin{align}\n  " + " \\\\\n  ".join(lines) + "\n\\end{align}"
 
@@ -417,14 +446,18 @@ class LatexPrinter(_Printer):
 
 
 def _unbroken_words(title: str) -> str:
-    """A title whose words are never hyphenated across lines (a hyphen in ``HEA-GAWG`` would read as a gap)."""
+    """A title whose words are never hyphenated across lines (a hyphen in ``HEA-GAWG`` would read as a gap).
+
+    Set ragged right: with no hyphenation a justified heading often has no
+    line break TeX finds good enough, and it then runs the line off the page.
+    """
     escape_latex(title, what="title")  # refuses what cannot be typeset, naming its position in the whole title
-    return " ".join(r"\mbox{%s}" % escape_latex(word, what="title") for word in title.split())
+    return r"\raggedright " + " ".join(r"\mbox{%s}" % escape_latex(word, what="title") for word in title.split())
 
 
 def _cell_latex(cell) -> str:
     if isinstance(cell, str) and not isinstance(cell, Tex):
-        return escape_latex(cell)
+        return escape_latex(cell, what="table cell")
     if isinstance(cell, float):
         return f"${cell:.6g}$"
     return f"${math_latex(cell)}$"
@@ -497,6 +530,12 @@ class MarkdownPrinter(_Printer):
         if self.settings["grid"] not in ("table", "array"):
             raise ValueError(f"MarkdownPrinter: grid must be 'table' or 'array', got {self.settings['grid']!r}")
 
+    def doprint(self, result: ResultData) -> str:
+        # the maths is for MathJax/KaTeX, which set any Unicode; control characters that reached the
+        # output inside a formula (a symbol named from a CSV header) are shown escaped, never raw
+        with unicode_latex():
+            return escape_control(super().doprint(result), keep="\n")
+
     def _word(self, part) -> str:
         if isinstance(part, Ref):
             return f"({self._ref_number(part)})"
@@ -555,7 +594,8 @@ class MarkdownPrinter(_Printer):
                 return escape_markdown(c)
             if isinstance(c, float):
                 return f"{c:.6g}"
-            return "$" + math_latex(c).replace("|", r"\vert ") + "$"
+            # a | would end the Markdown cell: \| (a norm) becomes \Vert, a lone | \vert
+            return "$" + math_latex(c).replace(r"\|", r"\Vert ").replace("|", r"\vert ") + "$"
         lines = ["| " + " | ".join(cell(c) for c in t.header) + " |",
                  "|" + "|".join(":---:" for _ in t.header) + "|"]
         lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in t.rows]
@@ -614,7 +654,7 @@ def _grid_text_panel(g: Grid, title, rows, printer: "TextPrinter") -> list[str]:
                          for d, tags, on in _grid_grouped(c))
         v = _grid_value_text(c.value)
         return (arrows + (f"[{v}]" if c.highlight else f" {v} ")).rstrip() if (v or arrows) else ""
-    label = lambda x: printer._word(x) if not isinstance(x, str) else x
+    label = lambda x: printer._word(x) if not isinstance(x, str) else escape_control(x)
     head = [[""] * (2 if g.numbered else 1) for _ in range(2 if g.numbered else 1)]
     if g.numbered:
         head[0] += [f"{j + g.col_start} " for j in range(len(g.col_labels))]
@@ -746,19 +786,19 @@ def json_value(value) -> tuple[Any, Any, bool]:
     json writes big ones exactly), lists/dicts recursively. exact: the same
     structure with exact numbers as plain SymPy strings (``"3/4"``).
     """
-    import numpy as np
+    np = sys.modules.get("numpy")  # a numpy value exists only once numpy is imported: never import it for JSON
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value, value, False
-    if isinstance(value, (sp.Integer, int, np.integer)):
+    if isinstance(value, (sp.Integer, int)) or (np is not None and isinstance(value, np.integer)):
         return int(value), int(value), False
     if isinstance(value, sp.Basic):
         if value.is_number:
             plain = to_float(value)  # JSON has no Infinity or NaN: null, the exact string says which
             return (plain if math.isfinite(plain) else None), exact_string(value), True
         return exact_string(value), exact_string(value), True
-    if isinstance(value, (float, np.floating)):
+    if isinstance(value, float) or (np is not None and isinstance(value, np.floating)):
         return float(value), float(value), False
-    if isinstance(value, np.ndarray):
+    if np is not None and isinstance(value, np.ndarray):
         value = value.tolist()
     if isinstance(value, (list, tuple)):
         parts = [json_value(v) for v in value]
@@ -780,9 +820,23 @@ class JsonPrinter(_Printer):
 
     def doprint(self, result: ResultData) -> str:
         self.result = result
-        return json.dumps(self.to_object(result), indent=self.settings["indent"], ensure_ascii=False) + "\n"
+        # allow_nan=False: a NaN or Infinity token (invalid JSON) can never be written
+        return json.dumps(self.to_object(result), indent=self.settings["indent"], ensure_ascii=False,
+                          allow_nan=False) + "\n"
 
     def to_object(self, r: ResultData) -> dict:
+        """The JSON object; a non-finite float becomes ``null``, named in a note. Text of any script is
+        carried as it is (the ``latex`` fields pass what pdfTeX cannot set through, for MathJax)."""
+        with unicode_latex():
+            obj = self._object(r)
+        found: list[tuple[str, str]] = []
+        obj = _finite(obj, "", found)
+        _infinite_exact(obj, found)
+        if found:
+            obj["notes"].append(_nonfinite_note(found))
+        return obj
+
+    def _object(self, r: ResultData) -> dict:
         text = TextPrinter(result=r)
         latex = LatexPrinter(result=r)
         obj: dict = {"schema": SCHEMA, "kind": r.kind, "title": r.title}
@@ -823,6 +877,64 @@ class JsonPrinter(_Printer):
         obj["steps"] = steps
         obj["notes"] = list(r.notes)
         return obj
+
+
+def _finite(value, path: str, found: list):
+    """``value`` with every non-finite float replaced by None, its path and kind added to ``found``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        found.append((path, "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")))
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v, f"{path}.{k}" if path else str(k), found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v, f"{path}[{i}]", found) for i, v in enumerate(value)]
+    return value
+
+
+_EXACT_NONFINITE = {"oo": "Infinity", "-oo": "-Infinity", "zoo": "complex infinity", "nan": "NaN"}
+
+
+def _infinite_exact(obj: dict, found: list) -> None:
+    """Answer values that are exact infinities (``oo``): null beside their exact string, named too."""
+    def walk(plain, exact, path):
+        if plain is None and isinstance(exact, str) and exact in _EXACT_NONFINITE:
+            found.append((path, _EXACT_NONFINITE[exact]))
+        elif isinstance(plain, list) and isinstance(exact, list):
+            for i, (p, e) in enumerate(zip(plain, exact)):
+                walk(p, e, f"{path}[{i}]")
+        elif isinstance(plain, dict) and isinstance(exact, dict):
+            for k in plain:
+                if k in exact:
+                    walk(plain[k], exact[k], f"{path}.{k}")
+    for key, exact in obj.get("exact", {}).items():
+        walk(obj.get(key), exact, key)
+
+
+def _nonfinite_note(found: list[tuple[str, str]]) -> str:
+    """One note naming the values written as null, runs of a list's items as ranges (``loss[0..9]``)."""
+    groups: dict = {}
+    for path, kind in found:
+        m = re.fullmatch(r"([^\[]*)\[(\d+)\]", path)
+        if m:  # an item of a top-level list: runs of indices as ranges
+            groups.setdefault((m.group(1), kind), []).append(int(m.group(2)))
+        else:  # deeper (rules[3].conviction): one entry per path shape, with its count
+            groups.setdefault((re.sub(r"\[\d+\]", "[*]", path), kind), []).append(None)
+    parts = []
+    for (head, kind), indices in groups.items():
+        if None in indices:
+            many = f", {len(indices):,} values" if len(indices) > 1 else ""
+            parts.append(f"{head} ({kind}{many})")
+            continue
+        runs, start = [], None
+        nums = sorted(i for i in indices if i is not None)
+        for a, b in zip(nums, nums[1:] + [None]):
+            start = a if start is None else start
+            if b != a + 1:
+                runs.append(f"{start}" if start == a else f"{start}..{a}")
+                start = None
+        shown = runs if len(runs) <= 8 else runs[:8] + [f"and {len(runs) - 8} more"]
+        parts.append(f"{head}[{', '.join(shown)}] ({kind})")
+    return ("not finite, written as null (JSON has no NaN or Infinity): " + "; ".join(parts))
 
 
 def json_object(r: ResultData) -> dict:

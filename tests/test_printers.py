@@ -36,7 +36,7 @@ def test_text_golden():
 
 def test_latex_escapes_user_text_and_tags_each_step():
     tex = LatexPrinter().doprint(_result())
-    assert tex.startswith("\\section*{\\mbox{Title} \\mbox{\\&} \\mbox{more}}\n")
+    assert tex.startswith("\\section*{\\raggedright \\mbox{Title} \\mbox{\\&} \\mbox{more}}\n")
     assert "\\subsection*{First part}" in tex
     assert "\\tag{1}\\label{eq:demo-x:add}" in tex
     assert "as in \\eqref{eq:demo-x:add}, a\\_1 \\& 50\\% \\#1" in tex
@@ -103,6 +103,6 @@ def test_a_title_is_never_hyphenated():
     """A hyphen in an alignment title would read as a gap: each word of a title is kept whole."""
     r = Result(kind="t", title="Alignment of HEAGAWGHEE and PAWHEAE", steps=[])
     assert LatexPrinter().doprint(r).startswith(
-        r"\section*{\mbox{Alignment} \mbox{of} \mbox{HEAGAWGHEE} \mbox{and} \mbox{PAWHEAE}}")
+        r"\section*{\raggedright \mbox{Alignment} \mbox{of} \mbox{HEAGAWGHEE} \mbox{and} \mbox{PAWHEAE}}")
     with pytest.raises(ValueError, match="title: character '☃' .* at position 3"):
         LatexPrinter().doprint(Result(kind="t", title="ab☃", steps=[]))

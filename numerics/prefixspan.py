@@ -52,15 +52,15 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Hashable, Iterable
 
-import numba
+from ._jit import njit
 import numpy as np
 
 from ._kernels import sort_unique_runs
 from .seqdb import SequenceDatabase, from_sequences, sort_items
 from .thresholds import resolve_min_support
 
-__all__ = ["Pattern", "Projection", "prefixspan", "top_k", "support", "contains", "projected_database",
-           "closed_patterns"]
+__all__ = ["Pattern", "Projection", "Projector", "prefixspan", "top_k", "support", "contains", "projected_database",
+           "count_patterns", "closed_patterns"]
 
 Item = Hashable
 Pattern = tuple  # tuple[tuple[Item, ...], ...]: sorted itemsets
@@ -206,34 +206,96 @@ def projected_database(db, prefix) -> list[Projection]:
     prefix : pattern
         A non-empty tuple of itemsets.
     """
-    data = _Encoded.build(db, prune_below=1)
-    prefix = tuple(tuple(sort_items(set(a))) for a in prefix)
-    if not prefix or any(not a for a in prefix):
-        raise ValueError(f"prefix: expected a non-empty pattern of non-empty itemsets, got {prefix!r}")
-    code = {x: i for i, x in enumerate(data.names)}
-    if any(x not in code for a in prefix for x in a):
-        return []
-    steps = [(code[x], j > 0) for a in prefix for j, x in enumerate(a)]  # (item, is i-extension)
-    item, iset_end, seq_start, seq_end = data.item, data.iset_end, data.seq_start, data.seq_end
-    out = []
-    for s in range(len(seq_start)):
-        E = [-1]  # the empty prefix: "before the first itemset"
-        for x, is_i in steps:
-            if is_i:
-                E = [q for p in E for q in range(p + 1, iset_end[p]) if item[q] == x]
-            else:
-                start = seq_start[s] if E[0] < 0 else iset_end[E[0]]
-                E = [q for q in range(start, seq_end[s]) if item[q] == x]
-            if not E:
-                break
-        if not E:
-            continue
-        p0 = E[0]
-        rest = tuple(data.names[item[q]] for q in range(p0 + 1, iset_end[p0]))
-        suffix = ((rest,) if rest else ()) + data.itemsets_from(iset_end[p0], seq_end[s])
-        if suffix:
-            out.append(Projection(int(data.seq_index[s]), suffix, bool(rest)))
-    return out
+    return Projector(db).projected_database(prefix)
+
+
+def count_patterns(db, min_support, *, max_length: int | None = None, stop_after: int | None = None) -> int:
+    """How many frequent patterns :func:`prefixspan` finds, counted by the kernel without decoding them.
+
+    With ``stop_after`` the search stops once more than ``stop_after`` are
+    found and returns ``stop_after + 1`` ("more than"): a refused input costs
+    at most that much work, whatever the database would give.
+    """
+    max_length = _check_max_length(max_length)
+    if stop_after is not None and (isinstance(stop_after, bool) or not isinstance(stop_after, (int, np.integer))
+                                   or stop_after < 1):
+        raise ValueError(f"stop_after: expected a positive integer or None, got {stop_after!r}")
+    data = _Encoded.build(db)
+    minsup = resolve_min_support(min_support, data.total, what="min_support")
+    if data.n_sequences == 0:
+        return 0
+    return int(data.mine(minsup, max_length, stop_after=int(stop_after or 0))[4])
+
+
+class Projector:
+    r"""Pseudo-projections of one database, encoded once: the engine's work, shared by many prefixes.
+
+    For a prefix :math:`\alpha`, :meth:`positions` gives per sequence the
+    positions :math:`E(\alpha, s)` of the module docstring; :meth:`extension_supports`
+    counts, from them, the support of every one-item extension of
+    :math:`\alpha` (each sequence once, weighted by its count), as the miner
+    counts them. No suffix is copied.
+    """
+
+    def __init__(self, db):
+        self.data = _Encoded.build(db, prune_below=1)
+        self.code = {x: i for i, x in enumerate(self.data.names)}
+
+    def positions(self, prefix) -> list[tuple[int, list[int]]]:
+        """(index of the sequence in the database, E) for every sequence that contains ``prefix``."""
+        data = self.data
+        prefix = tuple(tuple(sort_items(set(a))) for a in prefix)
+        if not prefix or any(not a for a in prefix):
+            raise ValueError(f"prefix: expected a non-empty pattern of non-empty itemsets, got {prefix!r}")
+        if any(x not in self.code for a in prefix for x in a):
+            return []
+        steps = [(self.code[x], j > 0) for a in prefix for j, x in enumerate(a)]
+        item, iset_end, seq_start, seq_end = data.item, data.iset_end, data.seq_start, data.seq_end
+        out = []
+        for s in range(len(seq_start)):
+            E = [-1]
+            for x, is_i in steps:
+                if is_i:
+                    E = [q for p in E for q in range(p + 1, int(iset_end[p])) if item[q] == x]
+                else:
+                    start = seq_start[s] if E[0] < 0 else iset_end[E[0]]
+                    E = [q for q in range(int(start), int(seq_end[s])) if item[q] == x]
+                if not E:
+                    break
+            if E:
+                out.append((s, E))
+        return out
+
+    def projected_database(self, prefix) -> list[Projection]:
+        """The projected database of ``prefix`` written out (see :func:`projected_database`)."""
+        data = self.data
+        item, iset_end, seq_end = data.item, data.iset_end, data.seq_end
+        out = []
+        for s, E in self.positions(prefix):
+            p0 = E[0]
+            rest = tuple(data.names[item[q]] for q in range(p0 + 1, int(iset_end[p0])))
+            suffix = ((rest,) if rest else ()) + data.itemsets_from(int(iset_end[p0]), int(seq_end[s]))
+            if suffix:
+                out.append(Projection(int(data.seq_index[s]), suffix, bool(rest)))
+        return out
+
+    def extension_supports(self, prefix) -> tuple[dict, dict]:
+        """({item: support} of the i-extensions, {item: support} of the s-extensions) of ``prefix``.
+
+        Only items with a positive support appear; items are the database's own.
+        """
+        data = self.data
+        item, iset_end, seq_end = data.item, data.iset_end, data.seq_end
+        i_sup: dict = {}
+        s_sup: dict = {}
+        for s, E in self.positions(prefix):
+            w = int(data.seq_weight[s])
+            for y in {int(item[q]) for p in E for q in range(p + 1, int(iset_end[p]))}:
+                i_sup[y] = i_sup.get(y, 0) + w
+            for y in set(item[int(iset_end[E[0]]):int(seq_end[s])].tolist()):
+                s_sup[y] = s_sup.get(y, 0) + w
+        names = data.names
+        return ({names[y]: c for y, c in sorted(i_sup.items())}, {names[y]: c for y, c in sorted(s_sup.items())})
 
 
 def closed_patterns(patterns: list[tuple[Pattern, int]]) -> list[tuple[Pattern, int]]:
@@ -339,13 +401,13 @@ class _Encoded:
             p = q
         return tuple(out)
 
-    def mine(self, minsup: int, max_length: int | None, top_k: int = 0):
+    def mine(self, minsup: int, max_length: int | None, top_k: int = 0, stop_after: int = 0):
         if self.minsup_pruned == 0 or (minsup > self.minsup_pruned and top_k == 0):
             self._prune(minsup if top_k == 0 else 1)
         n_items = len(self.names)
         out = _mine_kernel(self.item, self.iset_end, self.seq_start, self.seq_end, np.int64(n_items),
                            np.int64(minsup), np.int64(max_length or 0), np.int64(top_k), self.has_multi,
-                           self.seq_weight)
+                           self.seq_weight, np.int64(stop_after))
         return out
 
     def decode(self, parent, item, kind, sup, n) -> list[tuple[Pattern, int]]:
@@ -390,7 +452,7 @@ def _flatten(sequences):
 
 
 # ==================================================================== kernels
-@numba.njit(cache=True)
+@njit(cache=True)
 def _item_support(codes, iset_len, seq_len, n_items, weight):
     count = np.zeros(n_items, dtype=np.int64)
     mark = np.full(n_items, -1, dtype=np.int64)
@@ -408,7 +470,7 @@ def _item_support(codes, iset_len, seq_len, n_items, weight):
     return count
 
 
-@numba.njit(cache=True)
+@njit(cache=True)
 def _compact(codes, iset_len, seq_len, recode):
     """Drop pruned items (recode -1), then empty itemsets and sequences; build the flat layout."""
     n = len(codes)
@@ -447,7 +509,7 @@ def _compact(codes, iset_len, seq_len, recode):
     return item[:w], iset_end[:w], seq_start[:ns], seq_end[:ns], seq_index[:ns], has_multi
 
 
-@numba.njit(cache=True)
+@njit(cache=True)
 def _grow(arr, need):
     if need <= len(arr):
         return arr
@@ -457,7 +519,7 @@ def _grow(arr, need):
     return out
 
 
-@numba.njit(cache=True)
+@njit(cache=True)
 def _frequent_sorted(touched, n_touched, count, threshold, out):
     """Write the touched items with count >= threshold into ``out``, ascending; return how many."""
     n = 0
@@ -473,7 +535,7 @@ def _frequent_sorted(touched, n_touched, count, threshold, out):
     return n
 
 
-@numba.njit(cache=True)
+@njit(cache=True)
 def _heap_push(heap, size, k, value):
     """A min-heap of at most k supports; returns the new size."""
     if size < k:
@@ -506,9 +568,13 @@ def _heap_push(heap, size, k, value):
     return size
 
 
-@numba.njit(cache=True)
-def _mine_kernel(item, iset_end, seq_start, seq_end, n_items, minsup, max_len, top_k, has_multi, weight):
+@njit(cache=True)
+def _mine_kernel(item, iset_end, seq_start, seq_end, n_items, minsup, max_len, top_k, has_multi, weight,
+                 stop_after):
     """Depth-first PrefixSpan; returns (parent, item, kind, support, n) in preorder.
+
+    ``stop_after`` > 0 stops the search once more than that many patterns are found
+    (n is then ``stop_after + 1``): a bounded count for the work estimate of the worked side.
 
     kind 0: s-extension (new itemset), 1: i-extension (into the last itemset).
     Projections live in one arena (E_seq, E_pos) used as a stack: the children
@@ -761,6 +827,8 @@ def _mine_kernel(item, iset_end, seq_start, seq_end, n_items, minsup, max_len, t
         o_sup[n_out] = st_sup[sp]
         cur_node = n_out
         n_out += 1
+        if stop_after > 0 and n_out > stop_after:
+            break
         if top_k > 0:
             heap_size = _heap_push(heap, heap_size, top_k, st_sup[sp])
             if heap_size == top_k and heap[0] > threshold:

@@ -71,7 +71,8 @@ _N = sp.Symbol("N")
 
 def apriori(transactions, min_support, *, min_confidence=None, max_len=None, sweep=None,
             rules: Sequence | None = None, title: str | None = None, closed: bool = False,
-            maximal: bool = False, rule=None, percent: bool = False, digits: int = 4) -> Result:
+            maximal: bool = False, rule=None, percent: bool = False, digits: int = 4,
+            max_rules: int | None = None, max_patterns: int | None = None) -> Result:
     r"""Work Apriori level by level, then the association rules.
 
     Parameters
@@ -107,6 +108,19 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
     digits : int
         Significant digits of every decimal shown (the exact values and the
         JSON are unaffected).
+    max_rules, max_patterns : int, optional
+        List at most this many rules (``rules``), and itemsets in each list of
+        itemsets (``frequent_itemsets``, each level's ``join``,
+        ``candidates``, ``pruned``, ``frequent``, ``closed``, ``maximal``);
+        the exact totals stay (``n_rules``, ``n_frequent_itemsets``) and
+        ``left_out`` says how many entries each bounded list leaves out. Rules
+        past ``max_rules`` are only counted, never worked. Default: everything.
+        Check a student's answer against a result without these bounds.
+
+    Work limits: the candidates of every level are counted first
+    (:func:`numerics.apriori.count_candidates`) and refused past the limit
+    ``candidates`` (:mod:`numerics.limits`); so are the rules, when every rule
+    is listed or tested against ``min_confidence``.
 
     Returns
     -------
@@ -117,8 +131,12 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
         ``itemset``, ``support``) when asked; ``rule`` (``antecedent``,
         ``consequent``, ``support``, ``confidence``, ``lift``, ``leverage``,
         ``conviction``) when one rule is asked, a list of them for several;
-        and ``sweep`` when asked.
+        and ``sweep`` when asked; ``n_frequent_itemsets`` and ``n_rules`` (with
+        ``min_confidence``, ``n_rules_meeting_min_confidence``), and ``left_out``
+        when a bound left entries out.
     """
+    max_rules = _bound(max_rules, "max_rules")
+    max_patterns = _bound(max_patterns, "max_patterns")
     multiplicities = None
     if isinstance(transactions, TransactionDatabase):
         db = transactions
@@ -141,9 +159,31 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
     asked = ([parse_rule(rule, db.items, what="rule")] if rule is not None else []) + [
         parse_rule(r, db.items, what=f"rules {i + 1}") for i, r in enumerate(rules or [])]
 
-    from ...numerics import apriori as numeric
-    trace = numeric.apriori_levels(db, s, max_len=max_len)
+    from ...numerics import apriori_reference, limits
+    if apriori_reference.is_hand_sized(db):  # pure Python: no numba to load or compile for a textbook table
+        numeric, engine_name = apriori_reference, "numerics.apriori_reference"
+        how_counted = ("a scan of the transactions", "count by a scan of the transactions", "", "level-wise",
+                       "its tid-set search (Eclat)")
+    else:
+        from ...numerics import apriori as numeric
+        engine_name = "numerics.apriori"
+        how_counted = ("popcount of the item's bitset", "popcount of ANDed bitsets", " (numba)", "bitsets",
+                       "FP-growth")
+    cap = limits.get("candidates")
+    estimate = numeric.count_candidates(db, s, max_len=max_len, stop_after=None if cap is None else int(cap))
+    limits.require("candidates", estimate.candidates,
+                   what=f"DB at min support count {s}" + (f", max length {max_len}" if max_len else "")
+                   + ": candidate itemsets to work" + ("" if estimate.complete else " (at least)"))
+    if max_rules is None or (c_min is not None and estimate.rules > (max_rules or 0)):
+        limits.require("rules", estimate.rules,
+                       what=f"DB at min support count {s}: association rules to "
+                            + ("list" if max_rules is None else "test against the minimum confidence")
+                            + (" (list fewer with --max-rules)" if max_rules is None else ""))
+    from ...numerics.progress import note
+    trace = numeric.apriori_levels(db, s, max_len=max_len, progress=lambda k: note(f"mining level {k}"))
+    note("FP-growth (the cross-check)")
     fp = numeric.frequent_itemsets(db, s, max_len=max_len, algorithm="fpgrowth")
+    note("bitsets (the cross-check)")
     bitset = numeric.frequent_itemsets(db, s, max_len=max_len, algorithm="apriori")
 
     T = [frozenset(t) for t in db.transactions]
@@ -184,6 +224,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
     stop_reason: tuple = ()
     for level in trace:
         k = level.k
+        note(f"steps of level {k}")
         steps.append(Section(f"Level {k}", ()))
         if k == 1:
             C = {(x,): sigma((x,)) for x in db.items}
@@ -193,7 +234,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
                        [[_fmt(c), n, "yes" if n >= s else "no"] for c, n in C.items()], align="lrc"),
                 why=words(InlineMath(Tex("C_1"), "C_1"),
                           ": every item is a candidate; count the transactions containing each"),
-                check=checked("every count equals numerics.apriori's (popcount of the item's bitset)",
+                check=checked(f"every count equals {engine_name}'s ({how_counted[0]})",
                               C == level.candidates),
                 label="count_1"))
         else:
@@ -206,7 +247,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
                     Display(InlineMath(Tex(r"C_{%d} = \emptyset" % k), f"C_{k} = ∅")),
                     why=words("join step: no two itemsets of ", _Lk(k - 1), f" share their first {k - 2} item"
                               f"{'s' if k - 2 != 1 else ''}, so the join gives no candidate"),
-                    check=checked("numerics.apriori's join is empty too", same_join),
+                    check=checked(f"{engine_name}'s join is empty too", same_join),
                     label=f"join_{k}"))
             else:
                 steps.append(Step(
@@ -218,7 +259,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
                         "pairs of itemsets of ", _Lk(k - 1), f" (sorted) that share their first {k - 2} "
                         f"item{'s' if k - 2 != 1 else ''}"]), f": {len(joined)} candidate"
                         f"{'s' if len(joined) != 1 else ''}"),
-                    check=checked("the same pairs and candidates as numerics.apriori's join (numba)", same_join),
+                    check=checked(f"the same pairs and candidates as {engine_name}'s join{how_counted[2]}", same_join),
                     label=f"join_{k}"))
             L_set = set(L_prev)
             pruned = {c: tuple(x for x in combinations(c, k - 1) if x not in L_set) for _, _, c in joined}
@@ -232,7 +273,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
                         Display(InlineMath(Tex(r"|C_{2}| = %d" % len(joined)), f"|C_2| = {len(joined)}")),
                         why=words("prune step (the Apriori property): every 1-subset of a pair of frequent items "
                                   "is a frequent item, so nothing is pruned at level 2"),
-                        check=checked("numerics.apriori prunes nothing either", not level.pruned and not pruned),
+                        check=checked(f"{engine_name} prunes nothing either", not level.pruned and not pruned),
                         label=f"prune_{k}"))
                 else:
                     rows = [[_fmt(c), "; ".join(_fmt(x) for x in pruned[c]) if c in pruned else "none",
@@ -245,7 +286,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
                                   f"frequent): look up each {k - 1}-subset of each candidate in ", _Lk(k - 1),
                                   f"; {len(pruned)} pruned, {len(survivors)} kept"),
                         check=checked("every pruned candidate has an infrequent subset and no kept one does; "
-                                      "the same candidates and subsets as numerics.apriori",
+                                      f"the same candidates and subsets as {engine_name}",
                                       law and pruned == dict(level.pruned)),
                         label=f"prune_{k}"))
             C = {c: sigma(c) for c in survivors}
@@ -254,7 +295,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
                     _table(["candidate", _sigma_head(), f"frequent (≥ {s})"],
                            [[_fmt(c), n, "yes" if n >= s else "no"] for c, n in C.items()], align="lrc"),
                     why=words(_Ck(k), ": count the transactions containing each remaining candidate"),
-                    check=checked("every count equals numerics.apriori's popcount of ANDed bitsets",
+                    check=checked(f"every count equals {engine_name}'s {how_counted[1]}",
                                   C == level.candidates),
                     label=f"count_{k}"))
         L_k = {c: n for c, n in C.items() if n >= s}
@@ -268,8 +309,8 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
                 _table(["itemset", _sigma_head()], [[_fmt(c), n] for c, n in L_k.items()], align="lr"),
                 why=words(_Lk(k), f": the {len(L_k)} frequent {k}-itemset{'s' if len(L_k) != 1 else ''}"
                           + (f"; the maximum size {max_len} is reached: stop" if stop else "")),
-                check=checked(f"equal to the frequent {k}-itemsets and counts of numerics.apriori "
-                              "(bitsets) and of FP-growth", same_level),
+                check=checked(f"equal to the frequent {k}-itemsets and counts of {engine_name} "
+                              f"({how_counted[3]}) and of {how_counted[4]}", same_level),
                 label=f"L_{k}"))
             if stop:
                 stop_reason = (f"stopped at the maximum itemset size {max_len}",)
@@ -279,7 +320,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
                 Display(InlineMath(Tex(r"L_{%d} = \emptyset" % k), f"L_{k} = ∅")),
                 why=words(_Lk(k), " is empty: ", why, " Apriori stops here" +
                           (f" (no frequent {k}-itemset, so no larger one either)." if k > 1 else ".")),
-                check=checked(f"numerics.apriori and FP-growth find no frequent {k}-itemset either", same_level),
+                check=checked(f"{engine_name} and {how_counted[4]} find no frequent {k}-itemset either", same_level),
                 label=f"L_{k}"))
             stop_reason = (_Lk(k), " is empty")
         levels_answer.append({
@@ -300,7 +341,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
                align="lrr")
         if ordered else Display(InlineMath(Tex(r"L_1 \cup L_2 \cup \dots = \emptyset"), "no itemset is frequent")),
         why=words(f"{len(ordered)} frequent itemset{'s' if len(ordered) != 1 else ''} in all (", *stop_reason, ")"),
-        check=checked("the same itemsets and counts as numerics.apriori (bitsets) and FP-growth",
+        check=checked(f"the same itemsets and counts as {engine_name} ({how_counted[3]}) and {how_counted[4]}",
                       {frozenset(c): n for c, n in frequent_all.items()} == fp == bitset),
         label="all_frequent"))
 
@@ -309,9 +350,9 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
         closed_answer, maximal_answer, cm_steps = _closed_maximal(frequent_all, ordered, sigma, closed, maximal,
                                                                   max_len)
         steps += cm_steps
-    rules_answer, rule_steps, worked_rules, worked_answer = _rules(
+    rules_answer, rule_steps, worked_rules, worked_answer, rule_totals = _rules(
         frequent_all, N, c_min, db, sigma, asked, numeric, fmt, typed_confidence,
-        listed=not asked or c_min is not None)
+        listed=not asked or c_min is not None, max_rules=max_rules)
     steps += rule_steps
 
     answer = {
@@ -331,6 +372,18 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
         rows, sweep_steps = _sweep(db, sweep_values, max_len, numeric)
         steps += sweep_steps
         answer["sweep"] = rows
+    answer["n_frequent_itemsets"] = len(ordered)
+    answer.update(rule_totals)
+    extra_notes: list = []
+    left_out = _bound_lists(answer, max_patterns)
+    if rule_totals["n_rules"] > len(rules_answer):
+        left_out["rules"] = rule_totals["n_rules"] - len(rules_answer)
+    if left_out:
+        answer["left_out"] = left_out
+        shown = ", ".join(f"{key} {n}" for key, n in left_out.items())
+        extra_notes.append(f"The JSON lists at most {max_patterns} itemsets per list and {max_rules} rules "
+                        f"(--max-patterns, --max-rules); left out: {shown}. The totals n_frequent_itemsets "
+                        "and n_rules are exact.")
 
     labels = {step.label for step in steps if isinstance(step, Step)}
     sources = {"min_support_count": "sigma_min", "frequent_itemsets": "all_frequent",
@@ -360,7 +413,7 @@ def apriori(transactions, min_support, *, min_confidence=None, max_len=None, swe
     return Result(
         kind="apriori",
         title=title or f"Apriori: frequent itemsets and association rules (N = {N}, min support count {s})",
-        givens=givens, steps=steps, answer=answer, sources=sources, notes=list(db.notes),
+        givens=givens, steps=steps, answer=answer, sources=sources, notes=list(db.notes) + extra_notes,
         checker=apriori_checker(AprioriProblem(
             transactions=[frozenset(str(x) for x in t) for t in db.transactions],
             multiplicities=multiplicities, items=db.items, N=N, s=s, c_min=c_min, typed_support=typed_support,
@@ -435,7 +488,7 @@ def _rule_text(a, b) -> str:
 
 
 def _rules(frequent: dict, N: int, c_min, db, sigma, asked: list, numeric, fmt, typed_confidence,
-           *, listed: bool = True) -> tuple:
+           *, listed: bool = True, max_rules: int | None = None) -> tuple:
     AB = InlineMath(Tex(r"A \Rightarrow B"), f"A {_ARROW} B")
     steps: list = [Section("Association rules", words(
         "Every frequent itemset with at least two items gives a rule ", AB,
@@ -462,9 +515,19 @@ def _rules(frequent: dict, N: int, c_min, db, sigma, asked: list, numeric, fmt, 
                   + "; the conviction is infinite when the confidence is 1"), label="rule_defs"))
     ordered = sorted((c for c in frequent if len(c) >= 2), key=lambda c: (len(c), c))
     rows, answer = [], []
-    for c in ordered:
+    n_rules = sum(2 ** len(c) - 2 for c in ordered)
+    n_meets = 0  # the rules past max_rules that meet c_min, tested in integers
+    p_min, q_min = (int(c_min.p), int(c_min.q)) if c_min is not None else (0, 1)
+    from ...numerics.progress import note
+    for i_c, c in enumerate(ordered):
+        if max_rules is not None and len(answer) >= max_rules and c_min is None:
+            break  # nothing more to list or count: n_rules is the formula's
+        note(f"rules from itemset {i_c + 1} of {len(ordered)}")
         for r in range(1, len(c)):
             for a in combinations(c, r):
+                if max_rules is not None and len(answer) >= max_rules:
+                    n_meets += frequent[c] * q_min >= p_min * frequent[a]
+                    continue
                 b = tuple(x for x in c if x not in a)
                 sxy, sa, sb = frequent[c], frequent[a], frequent[b]
                 m = _metrics(sxy, sa, sb, N)
@@ -477,18 +540,24 @@ def _rules(frequent: dict, N: int, c_min, db, sigma, asked: list, numeric, fmt, 
                 if c_min is not None:
                     row.append("yes" if meets else "no")
                 rows.append(row)
-    oracle = numeric.association_rules({frozenset(c): n for c, n in frequent.items()}, N, 0)
+    complete = len(answer) == n_rules
+    used = {frozenset(e["antecedent"]) | frozenset(e["consequent"]) for e in answer}
+    scope = (frequent if complete else  # the itemsets of the listed rules, and their subsets
+             {x: frequent[x] for c in used for k in range(1, len(c) + 1)
+              for x in combinations(sorted(c), k)})
+    oracle = numeric.association_rules({frozenset(c): n for c, n in scope.items()}, N, 0)
     by_rule = {(r.antecedent, r.consequent): r for r in oracle}
-    agree = len(oracle) == len(answer) and all(
+    agree = (len(oracle) == len(answer) or not complete) and all(
         (tuple(e["antecedent"]), tuple(e["consequent"])) in by_rule and _agrees(e, by_rule[tuple(e["antecedent"]),
                                                                                        tuple(e["consequent"])])
         for e in answer)
-    passing = sum(e["meets_min_confidence"] for e in answer)
+    passing = sum(e["meets_min_confidence"] for e in answer) + n_meets
     if c_min is not None:
         kept = {(r.antecedent, r.consequent) for r in numeric.association_rules(
-            {frozenset(c): n for c, n in frequent.items()}, N, str(c_min))}
-        agree = agree and kept == {(tuple(e["antecedent"]), tuple(e["consequent"])) for e in answer
-                                   if e["meets_min_confidence"]}
+            {frozenset(c): n for c, n in scope.items()}, N, str(c_min))}
+        listed_rules = {(tuple(e["antecedent"]), tuple(e["consequent"])) for e in answer}
+        agree = agree and kept & listed_rules == {(tuple(e["antecedent"]), tuple(e["consequent"])) for e in answer
+                                                  if e["meets_min_confidence"]}
     shown_c = _as_typed_text(c_min, typed_confidence) if c_min is not None else ""
     header = [InlineMath(Tex(r"\text{rule } A \Rightarrow B"), f"rule A {_ARROW} B"),
               InlineMath(Tex(r"\sigma(A \cup B)/N"), "σ(A∪B)/N") if fmt.percent
@@ -501,15 +570,16 @@ def _rules(frequent: dict, N: int, c_min, db, sigma, asked: list, numeric, fmt, 
             _table(header, rows, align="l" + "r" * (len(header) - 1)) if rows else
             Display(InlineMath(Tex(r"\text{no rules}"), "no rules")),
             why=words(("no frequent itemset has two or more items, so there are no association rules" if not answer
-                       else f"{len(answer)} rule{'s' if len(answer) != 1 else ''}, in exact fractions"
+                       else f"{n_rules} rule{'s' if n_rules != 1 else ''}, in exact fractions"
+                       + (f" (the first {len(answer)} worked and listed; --max-rules)" if not complete else "")
                        + ("; supports and confidences as percentages" if fmt.percent else ""))
                       + (f"; {passing} meet the minimum confidence {shown_c}" if c_min is not None else "")),
-            check=checked("the same rules, counts and metrics as numerics.association_rules (floats within 1e-12)"
+            check=checked(f"the same rules, counts and metrics as {_rules_name(numeric)} (floats within 1e-12)"
                           + ("; the same rules kept at the minimum confidence, compared in integers"
                              if c_min is not None else ""), agree),
             label="rules"))
     elif not agree:  # pragma: no cover - the same check, unshown
-        checked("the rules agree with numerics.association_rules", agree)
+        checked(f"the rules agree with {_rules_name(numeric)}", agree)
 
     worked = asked
     example = False
@@ -520,10 +590,38 @@ def _rules(frequent: dict, N: int, c_min, db, sigma, asked: list, numeric, fmt, 
     worked_answer = []
     for i, (a, b) in enumerate(worked, 1):
         rule_steps, entry = _rule_arithmetic(i, a, b, N, frequent, sigma, db, c_min, example, numeric, fmt,
-                                             shown_c, listed=listed, n_rules=len(answer), what=f"rules {i}")
+                                             shown_c, listed=listed, n_rules=n_rules, what=f"rules {i}")
         steps += rule_steps
         worked_answer.append(entry)
-    return answer, steps, worked, worked_answer
+    totals = {"n_rules": n_rules}
+    if c_min is not None:
+        totals["n_rules_meeting_min_confidence"] = passing
+    return answer, steps, worked, worked_answer, totals
+
+
+def _bound(value, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name}: expected a non-negative integer (how many entries the JSON lists) or None, "
+                         f"got {value!r}")
+    return value
+
+
+def _bound_lists(answer: dict, max_patterns: int | None) -> dict:
+    """Cut every list of itemsets of ``answer`` to ``max_patterns`` entries; {location: how many left out}."""
+    left_out: dict = {}
+    if max_patterns is None:
+        return left_out
+    places = [(f"levels[{i}].{part}", level, part) for i, level in enumerate(answer["levels"])
+              for part in ("join", "candidates", "pruned", "frequent")]
+    places += [(key, answer, key) for key in ("frequent_itemsets", "closed", "maximal") if key in answer]
+    for where, holder, key in places:
+        extra = len(holder[key]) - max_patterns
+        if extra > 0:
+            holder[key] = holder[key][:max_patterns]
+            left_out[where] = extra
+    return left_out
 
 
 def _agrees(e: dict, r) -> bool:
@@ -542,7 +640,8 @@ def _rule_arithmetic(i, a, b, N, frequent, sigma, db, c_min, example, numeric, f
         raise ValueError(f"{what}: the antecedent {_fmt(a)} occurs in no transaction, so the confidence "
                          f"σ(A ∪ B)/σ(A) = {sxy}/0 is undefined")
     recount = (numeric.support_count(db, union), numeric.support_count(db, a), numeric.support_count(db, b))
-    counted = checked("the three counts recounted by numerics.apriori.support_count", recount == (sxy, sa, sb))
+    counted = checked(f"the three counts recounted by {numeric.__name__.removeprefix('workedout.')}.support_count",
+                      recount == (sxy, sa, sb))
     m = _metrics(sxy, sa, sb, N) if sb else None
     if m is None:
         raise ValueError(f"{what}: the consequent {_fmt(b)} occurs in no transaction, so the lift is undefined")
@@ -579,7 +678,7 @@ def _rule_arithmetic(i, a, b, N, frequent, sigma, db, c_min, example, numeric, f
         Chain(name("conf"), [InlineMath(Tex(r"\frac{\sigma(A \cup B)}{\sigma(A)}"), "σ(A ∪ B) / σ(A)"),
                              *fmt.exact_then(conf, percent=fmt.percent, lead=frac(sxy, sa))]),
         why=words("confidence: the fraction of the transactions holding A that also hold B" + meets),
-        check=checked("equals numerics.association_rules' float to 1e-12", _agrees_one(conf, r.confidence)),
+        check=checked(f"equals {_rules_name(numeric)}' float to 1e-12", _agrees_one(conf, r.confidence)),
         label=f"rule{i}_confidence"))
     steps.append(Step(
         Chain(name("lift"),
@@ -588,7 +687,7 @@ def _rule_arithmetic(i, a, b, N, frequent, sigma, db, c_min, example, numeric, f
                *fmt.exact_then(m["lift"])]),
         why=words("lift: the confidence over the consequent's support fraction (above 1: B is more likely "
                   "with A than without)"),
-        check=checked("equals numerics.association_rules' float to 1e-12", _agrees_one(m["lift"], r.lift)),
+        check=checked(f"equals {_rules_name(numeric)}' float to 1e-12", _agrees_one(m["lift"], r.lift)),
         label=f"rule{i}_lift"))
     steps.append(Step(
         Chain(name("leverage"),
@@ -599,7 +698,7 @@ def _rule_arithmetic(i, a, b, N, frequent, sigma, db, c_min, example, numeric, f
                *fmt.exact_then(m["leverage"])]),
         why=words("leverage: the observed joint support fraction minus the one expected if A and B were "
                   "independent"),
-        check=checked("equals numerics.association_rules' float to 1e-12", _agrees_one(m["leverage"], r.leverage)),
+        check=checked(f"equals {_rules_name(numeric)}' float to 1e-12", _agrees_one(m["leverage"], r.leverage)),
         label=f"rule{i}_leverage"))
     one_minus = sp.Integer(1) - conf
     conv_chain = [InlineMath(Tex(r"\frac{1 - \sigma(B)/N}{1 - \operatorname{conf}(A \Rightarrow B)}"),
@@ -617,7 +716,7 @@ def _rule_arithmetic(i, a, b, N, frequent, sigma, db, c_min, example, numeric, f
                      InlineMath(Tex(r"1 - \operatorname{conf}"), "1 − conf"),
                      " is zero and the conviction is infinite (", _INFINITY, ": A never occurs without B)"]
                     if one_minus == 0 else [])),
-        check=checked("equals numerics.association_rules' float to 1e-12 (infinite: both infinite)",
+        check=checked(f"equals {_rules_name(numeric)}' float to 1e-12 (infinite: both infinite)",
                       _agrees_one(m["conviction"], r.conviction)),
         label=f"rule{i}_conviction"))
     entry = {"antecedent": list(a), "consequent": list(b), "support": sxy, "antecedent_support": sa,
@@ -756,6 +855,12 @@ def _closed_maximal(frequent: dict, ordered: list, sigma, closed: bool, maximal:
 
 
 # --------------------------------------------------------------------- sweep
+def _rules_name(numeric) -> str:
+    """What the rules are checked against: the engine's function, or the pure-Python reference's."""
+    reference = numeric.__name__.endswith("_reference")
+    return "numerics.apriori_reference.association_rules" if reference else "numerics.association_rules"
+
+
 def _sweep(db, values: list[tuple[str, object]], max_len, numeric) -> tuple[list, list]:
     N = db.n_transactions
     rows, table, agree = [], [], True
@@ -779,7 +884,9 @@ def _sweep(db, values: list[tuple[str, object]], max_len, numeric) -> tuple[list
         Step(_table(header, table, align="lr" + "r" * (depth + 1)),
              why=words(f"{len(rows)} minimum support{'s' if len(rows) != 1 else ''}, each resolved to a count "
                        "of the N transactions"),
-             check=checked("numerics.apriori (bitsets) and FP-growth find the same itemsets at every "
+             check=checked(("numerics.apriori_reference (level-wise) and its tid-set search (Eclat)"
+                            if numeric.__name__.endswith("_reference") else "numerics.apriori (bitsets) and FP-growth")
+                           + " find the same itemsets at every "
                            "minimum support", agree),
              label="sweep")]
     return rows, steps
@@ -795,6 +902,7 @@ def sweep_figure(result: Result, path, *, title: str | None = None) -> None:
     fig = plot_sweep([r["min_support_count"] for r in rows], [r["n_frequent"] for r in rows],
                      result.answer["n_transactions"], labels=[r["min_support"] for r in rows], title=title)
     save_figure(fig, path)
+    result.add_figure(fig)  # shown with the result in a notebook
 
 
 # ------------------------------------------------------------------- helpers
@@ -859,7 +967,7 @@ def _empty_reason(k, N, s, had_candidates, had_survivors) -> str:
 def _min_confidence(value):
     if value is None:
         return None
-    from ...numerics.apriori import resolve_min_confidence
+    from ...numerics.thresholds import resolve_min_confidence
     if isinstance(value, str) and value.strip().endswith("%") and parse_fraction(
             value, what="min_confidence", expected="a number in [0, 1] (such as 0.7, 7/10 or 70%)") > 1:
         raise ValueError(f"min_confidence: a percentage must be at most 100%, got {value.strip()}")
@@ -921,7 +1029,7 @@ def _table(header, rows, *, align: str, limit: int | None = None) -> Table:
     limit = TABLE_ROW_LIMIT if limit is None else limit
     caption = ()
     if len(rows) > limit:
-        caption = words(f"the first {limit} of {len(rows)} rows; the JSON output lists all")
+        caption = words(f"the first {limit} of {len(rows)} rows; the JSON output lists more, with the exact totals")
         rows = rows[:limit]
     return Table(header, rows, caption=caption, align=_fit(header, rows, align))
 

@@ -5,7 +5,22 @@ from pathlib import Path
 
 from .base import UsageError, add_output_options, add_plot_option, alias, command_parser, emit
 
-__all__ = ["register"]
+__all__ = ["register", "DEFAULT_MAX_RULES", "DEFAULT_MAX_PATTERNS"]
+
+#: How many rules, and itemsets per list, the output lists by default (the totals stay exact).
+DEFAULT_MAX_RULES = 1000
+DEFAULT_MAX_PATTERNS = 1000
+
+
+def _count(text: str) -> int | None:
+    """A --max-rules / --max-patterns value: a non-negative integer, or none."""
+    import argparse
+    value = text.strip().lower()
+    if value in ("none", "all"):
+        return None
+    if not value.isdigit() or len(value) > 12:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a non-negative integer (or 'none' for all)")
+    return int(value)
 
 EXAMPLE = ("printf 'I1 I2 I5\\nI2 I4\\nI2 I3\\nI1 I2 I4\\nI1 I3\\nI2 I3\\nI1 I3\\nI1 I2 I3 I5\\nI1 I2 I3\\n' "
            "| workedout apriori - --min-support 2 --min-confidence 0.7 --rule 'I1, I5 => I2'")
@@ -21,8 +36,10 @@ def register(sub) -> None:
                     "confidence, lift, leverage and conviction in exact fractions.\n\n"
                     "DB forms: one transaction per line, items separated by spaces or commas (FIMI/SPMF; a "
                     "blank line is an empty transaction; #, % and @ lines are comments); CSV baskets (.csv, "
-                    "one transaction per row); one-hot CSV (.csv with a header of item names and 0/1 cells); "
-                    "JSON (a list of lists of item names). A line may start with a transaction id, as textbooks "
+                    "one transaction per row; a pandas header row and id column detected, or --header); "
+                    "one-hot CSV (.csv with a header of item names and 0/1 cells; an id column and a column "
+                    "headed count); JSON (a list of lists of item names, or of {\"tid\": ..., \"items\": [...], "
+                    "\"count\": N} objects); gzip files are read too. A line may start with a transaction id, as textbooks "
                     "print them (T100 I1, I2, I5: detected, or --tid-column), and with a count (3 x I1, I2: the "
                     "line counts 3 times in N and in every support).\n\n"
                     "The example below works Han, Kamber & Pei's AllElectronics table (Data Mining: Concepts "
@@ -49,12 +66,32 @@ def register(sub) -> None:
                    help="work which frequent itemsets are maximal (no frequent superset)")
     p.add_argument("--percent", action="store_true",
                    help="show supports and confidences as percentages of N, as Han prints them (display only)")
+    p.add_argument("--max-rules", metavar="N", type=_count, default=DEFAULT_MAX_RULES,
+                   help=f"list at most N rules in the output (default {DEFAULT_MAX_RULES}; 'none' for all); the JSON "
+                        "keeps the exact totals n_rules and n_rules_meeting_min_confidence, and left_out says how "
+                        "many were left out; --check always compares with every rule")
+    p.add_argument("--max-patterns", metavar="N", type=_count, default=DEFAULT_MAX_PATTERNS,
+                   help=f"list at most N itemsets in each list of itemsets (default {DEFAULT_MAX_PATTERNS}; 'none' "
+                        "for all); the exact total is n_frequent_itemsets")
     tid = p.add_mutually_exclusive_group()
     tid.add_argument("--tid-column", dest="tid_column", action="store_const", const=True, default=None,
                      help="the first word of each line is a transaction id (T100), kept for the steps "
                           "(detected by default)")
     tid.add_argument("--no-tid-column", dest="tid_column", action="store_const", const=False,
                      help="the first word of each line is an item, never an id")
+    head = p.add_mutually_exclusive_group()
+    head.add_argument("--header", dest="header", action="store_const", const=True, default=None,
+                      help="the first row of a CSV (or first line) is a header, skipped (detected by default: an "
+                           "empty or id first cell, or numbered column names 0,1,2 / Item1,Item2 as pandas "
+                           "writes them)")
+    head.add_argument("--no-header", dest="header", action="store_const", const=False,
+                      help="the first row is a transaction, never a header")
+    strip = p.add_mutually_exclusive_group()
+    strip.add_argument("--strip", dest="strip", action="store_const", const=True, default=True,
+                       help="drop spaces around item names (the default; a note names items this merged, "
+                            "such as 'cream cheese ' and 'cream cheese')")
+    strip.add_argument("--no-strip", dest="strip", action="store_const", const=False,
+                       help="keep trailing and inner spaces of item names ('cream cheese ' is its own item)")
     p.add_argument("--input-format", choices=("auto", "lines", "csv", "onehot", "json"), default="auto",
                    help="how to read DB (default: by the extension, else by the content)")
     add_output_options(p)
@@ -72,9 +109,17 @@ def _apriori(args) -> int:
             parent = Path(target).parent
             if str(parent) and not parent.is_dir():
                 raise UsageError(f"{option}: directory {str(parent)!r} does not exist")
-    db = read_transactions(args.db, format=args.input_format, name="DB" if args.db == "-" else None,
-                           tid_column=args.tid_column)
-    result = apriori(db, args.min_support, min_confidence=args.min_confidence, max_len=args.max_len,
-                     sweep=args.sweep, rules=args.rules, closed=args.closed, maximal=args.maximal,
-                     percent=args.percent, digits=args.digits)
-    return emit(result, args, plot=lambda path: sweep_figure(result, path))
+    from ...numerics.progress import stages
+    with stages("apriori", ["reading DB", "working", "writing"], delay=1.0) as stage:  # cleared before output
+        stage.next()
+        db = read_transactions(args.db, format=args.input_format, name="DB" if args.db == "-" else None,
+                               tid_column=args.tid_column, header=args.header, strip=args.strip)
+        stage.next()
+        result = apriori(db, args.min_support, min_confidence=args.min_confidence, max_len=args.max_len,
+                         sweep=args.sweep, rules=args.rules, closed=args.closed, maximal=args.maximal,
+                         percent=args.percent, digits=args.digits,
+                         # a check compares with the full answer key: nothing left out
+                         max_rules=None if args.check else args.max_rules,
+                         max_patterns=None if args.check else args.max_patterns)
+        stage.next()
+        return emit(result, args, plot=lambda path: sweep_figure(result, path))

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from ...numerics import prefixspan as engine
 from ...numerics.seqdb import parse_sequence, sort_items
 from ..check import scalar_reason
 from ..exact import parse_number
@@ -278,7 +277,7 @@ def _compare_projected(worked, value, comparer) -> None:
             if prefix is None:
                 reason = "not expected: cannot read the prefix"
             else:
-                sup = engine.support(worked.data, prefix)
+                sup = worked.engine.support(worked.data, prefix)
                 reason = (f"not expected: {p} is not frequent (support {sup} < min_support {worked.minsup})"
                           if sup < worked.minsup else f"not expected: {p} is not a prefix this exercise projects on")
             comparer.differ(loc, "(no such projected database)", entry, reason)

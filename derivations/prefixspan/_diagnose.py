@@ -4,7 +4,6 @@ from __future__ import annotations
 import math
 import re
 
-from ...numerics import prefixspan as engine
 from ...numerics.seqdb import sort_items
 from ..exact import parse_number
 from ._answers import (_FIELDS, _choose_form, _is_empty, _last_occurrence, _prefix_of, _read_postfix, _reference,
@@ -447,7 +446,7 @@ class _Diagnosis:
             if p not in index:
                 d.subject = f"pattern {p} in the list of all patterns"
                 pt = _prefix_of(self.w, p)
-                sup = engine.support(self.w.data, pt) if pt else 0
+                sup = self.w.engine.support(self.w.data, pt) if pt else 0
                 d.reason = f"not expected: support {sup} < min_support {self.w.minsup}"
             if p in earlier and self.f.at(earlier[p][1]) is not None and earlier[p][0] is not None and (
                     g is None or str(earlier[p][0]) == str(g) or self._same(earlier[p][0], g)):

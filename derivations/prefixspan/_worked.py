@@ -34,7 +34,8 @@ import sympy as sp
 
 from ..markup import Tex
 from ..result import Chain, Checker, Display, Given, InlineMath, Result, Section, Step, Table, checked, words
-from ...numerics import prefixspan as engine
+from ...numerics import limits
+from ...numerics import prefixspan_reference
 from ...numerics.seqdb import (SequenceDatabase, format_sequence, from_sequences, parse_sequence,
                             read_sequence_db, sort_items)
 from ...numerics.thresholds import resolve_min_support
@@ -56,6 +57,7 @@ _TREE_ROWS = 34         # mining-tree rows per table (a LaTeX tabular does not b
 _MAX_TREE = 150         # mining-tree nodes shown
 _PATTERN_ROWS = 25      # rows of the pattern tables (three pattern/support pairs per row)
 _MAX_PATTERNS = 900     # patterns shown
+_MAX_CLOSED_PAIRS = 2_000_000  # pattern pairs compared by the definition of closed; past it, one-item deletions
 
 
 # ======================================================================= API
@@ -142,6 +144,13 @@ class _Worked:
         self.all_patterns, self.closed, self.max_length = all_patterns, closed, max_length
         self.projection = projection
         self.dialect = data.dialect
+        if prefixspan_reference.is_hand_sized(data):  # pure Python: no numba to load or compile for a textbook DB
+            self.engine, self.engine_name = prefixspan_reference, "numerics.prefixspan_reference"
+        else:
+            from ...numerics import prefixspan as engine
+            self.engine, self.engine_name = engine, "numerics.prefixspan"
+        self._parts: dict = {}  # (itemset, partial) -> its text in the notation
+        self._db_text: list | None = None
         self.steps: list = []
         self.sources: dict = {}
         self.notes: list = []
@@ -150,7 +159,48 @@ class _Worked:
         self.frequent = [x for x in self.item_sids if self.sup(self.item_sids[x]) >= self.minsup]
         self.frequent_set = set(self.frequent)
         self.by_name = {str(x): x for x in self.item_sids}  # items as written -> items (SPMF: integers)
+        self._mined: dict = {}  # max_length -> the engine's patterns, mined once
         self.prefixes = self._prefixes(prefix)
+        self._estimate()
+        self.projector = self.engine.Projector(self.data)  # the engine's pseudo-projections, encoded once
+
+    def _how(self) -> str:
+        """How the patterns checked against were found, for the check sentences."""
+        if self.engine_name == "numerics.prefixspan":
+            return " (the engine's pseudo-projection on positions)"
+        return " (pure Python, from containment)"
+
+    # --- the work, estimated before it starts -----------------------------------
+    def _estimate(self) -> None:
+        """Refuse (limit ``patterns``) before working more patterns than the limit allows.
+
+        The engine counts, without decoding them, the patterns the worked
+        result expands: with ``all_patterns`` every pattern of the tree (one
+        item longer with ``closed``, to decide closedness), otherwise the
+        frequent 1- and 2-sequences (the prefixes and their frequent
+        extensions). The count stops one past the limit, so a refusal costs
+        at most the limit's work in the kernel.
+        """
+        if not self.n:
+            return
+        cap = limits.get("patterns")
+        if self.all_patterns:
+            depth = None if self.max_length is None else self.max_length + (1 if self.closed else 0)
+            how = "worked with --all" + (f" up to length {self.max_length}" if self.max_length else "")
+        else:
+            depth = max([2] + [sum(len(a) for a in p) + 1 for p in self.prefixes])
+            how = "its prefixes and their frequent extensions worked"
+        count = self.engine.count_patterns(self.data, self.minsup, max_length=depth,
+                                      stop_after=None if cap is None else int(cap))
+        self.n_estimated = count
+        limits.require("patterns", count, what=f"DB at min_support {self.minsup}, {how}")
+
+    def mined(self, max_length):
+        """The engine's patterns up to ``max_length`` (mined once per length)."""
+        if max_length not in self._mined:
+            self._mined[max_length] = self.engine.prefixspan(self.data, self.minsup, max_length=max_length) \
+                if self.n else []
+        return self._mined[max_length]
 
     # --- supports with counts ----------------------------------------------------
     def sup(self, indices) -> int:
@@ -168,7 +218,24 @@ class _Worked:
 
     # --- notation -----------------------------------------------------------
     def fmt(self, seq, partial: bool = False) -> str:
-        return format_sequence(seq, dialect=self.dialect, partial=partial)
+        """:func:`numerics.seqdb.format_sequence`, each itemset written once and remembered (the same
+        itemsets recur in every projected database)."""
+        parts = self._parts
+        out = []
+        for k, a in enumerate(seq):
+            key = (a if type(a) is tuple else tuple(a), partial and k == 0)
+            text = parts.get(key)
+            if text is None:
+                text = parts[key] = format_sequence((a,), dialect=self.dialect, partial=key[1])[1:-1]
+            out.append(text)
+        return "<" + ("" if self.dialect == "compact" else ", ").join(out) + ">"
+
+    @property
+    def db_text(self) -> list:
+        """Every sequence of the database in the notation (written once)."""
+        if self._db_text is None:
+            self._db_text = [self.fmt(seq) for seq in self.db]
+        return self._db_text
 
     def fmt_projected(self, pr: Projected) -> str:
         return self.fmt(((pr.partial,) if pr.partial else ()) + pr.rest, partial=bool(pr.partial))
@@ -205,14 +272,14 @@ class _Worked:
             pattern = tuple(tuple(sort_items(set(a))) for a in prefix)
             if not pattern or not all(pattern):
                 raise ValueError(f"prefix: expected a non-empty pattern, got {prefix!r}")
-        sup = engine.support(self.data, pattern)
+        sup = self.engine.support(self.data, pattern)
         if sup < self.minsup:
             length = sum(len(a) for a in pattern)
             if length == 1:
                 frequent = [self.fmt(((x,),)) for x in self.frequent]
                 what = "the frequent 1-sequences"
             else:
-                found = engine.prefixspan(self.data, self.minsup, max_length=length) if self.n else []
+                found = self.mined(length)
                 frequent = [self.fmt(p) for p, _ in found if sum(len(a) for a in p) == length]
                 what = f"the frequent {length}-sequences"
             listed = ", ".join(frequent[:15]) + (f", ... ({len(frequent)} in all)" if len(frequent) > 15 else "")
@@ -241,7 +308,9 @@ class _Worked:
         self._step_min_support()
         self._step_counts()
         projected_answer, extensions_answer = [], []
+        from ...numerics.progress import note
         for i, prefix in enumerate(self.prefixes, 1):
+            note(f"projecting prefix {i} of {len(self.prefixes)}")  # a progress bar's label, when one is shown
             p, e = self._steps_prefix(i, prefix)
             projected_answer.append(p)
             extensions_answer += e
@@ -258,6 +327,7 @@ class _Worked:
             "extensions": extensions_answer,
         }
         if self.all_patterns:
+            note("the mining tree")
             answer["patterns"] = self._steps_tree()
         self.sources.update({"min_support": "min_support", "frequent_1": "frequent_1"})
         if self.item_sids:  # a support, and whether an item is frequent, are decided in the counts table
@@ -351,7 +421,7 @@ class _Worked:
         for x, sids in self.item_sids.items():
             rows.append([self.fmt(((x,),)), "{" + ", ".join(self.ids[k] for k in sids) + "}", self.sup_cell(sids),
                          "yes" if self.sup(sids) >= self.minsup else "no"])
-        every = dict(engine.prefixspan(self.data, 1, max_length=1)) if self.n else {}
+        every = dict(self.engine.prefixspan(self.data, 1, max_length=1)) if self.n else {}
         direct = every == {((x,),): self.sup(s) for x, s in self.item_sids.items()}
         if rows:
             self.steps.append(Step(
@@ -359,17 +429,17 @@ class _Worked:
                       _shown(rows, self.notes, "item-count rows"), align="llrc"),
                 why=words("count each item once per sequence that contains it, however often it occurs "
                           f"there; frequent when the support is at least {self.minsup}"),
-                check=checked("every support recomputed by numerics.prefixspan.prefixspan "
+                check=checked(f"every support recomputed by {self.engine_name}.prefixspan "
                               "(min_support 1, max_length 1)", direct),
                 label="counts"))
-        mined = engine.prefixspan(self.data, self.minsup, max_length=1) if self.n else []
+        mined = self.mined(1)
         ok = [(p, s) for p, s in mined] == [(((x,),), self.sup(self.item_sids[x])) for x in self.frequent]
         dropped = [self.fmt(((x,),)) for x in self.item_sids if x not in self.frequent_set]
         why = f"the frequent 1-sequences: the items with support at least {self.minsup}"
         if dropped:
             why += "; not frequent: " + ", ".join(dropped[:20]) + (", ..." if len(dropped) > 20 else "")
         self._pattern_steps([(((x,),), self.sup(self.item_sids[x])) for x in self.frequent], "frequent_1", why,
-                            "equals the length-1 patterns of numerics.prefixspan.prefixspan", ok,
+                            f"equals the length-1 patterns of {self.engine_name}.prefixspan", ok,
                             none="; no item reaches it, so there are no projected databases and no sequential "
                                  "patterns")
 
@@ -391,8 +461,8 @@ class _Worked:
             else:
                 cell = self.fmt_projected(pr)
                 kept.append((sid, pr))
-            rows.append([sid, self.fmt(seq), cell])
-        oracle = engine.projected_database(self.db, prefix) if self.n else []
+            rows.append([sid, self.db_text[len(rows)], cell])
+        oracle = self.projector.projected_database(prefix) if self.n else []
         mine = [(pr.index, ((pr.partial,) if pr.partial else ()) + pr.rest, bool(pr.partial))
                 for pr in strict if pr is not None and not pr.empty]
         same = mine == [(o.index, o.suffix, o.partial) for o in oracle]
@@ -410,8 +480,9 @@ class _Worked:
         self.steps.append(Step(Table(["SID", "sequence", f"{p}-projected"],
                                      _shown(rows, self.notes, f"rows of the {p}-projected database"), align="lll"),
                                why=why,
-                               check=checked("the strict projection equals numerics.prefixspan."
-                                             "projected_database (pseudo-projection on positions)", same),
+                               check=checked(f"the strict projection equals {self.engine_name}."
+                                             "Projector.projected_database" + self._how(),
+                                             same),
                                label=label))
         self.sources[f"projected[{i - 1}]"] = label
         projected = {"prefix": p, "form": self.projection, "sequence_ids": [sid for sid, _ in kept],
@@ -425,6 +496,10 @@ class _Worked:
         last_text = self.fmt((last,))[1:-1]
         length = sum(len(a) for a in prefix) + 1
         i_counts, s_counts = count_extensions(projected, last)
+        i_engine, s_engine = self.projector.extension_supports(prefix)  # the engine's pseudo-projection
+        if self.projection == "paper":  # the paper's projected databases hold only the frequent items
+            i_engine = {y: c for y, c in i_engine.items() if y in self.frequent_set}
+            s_engine = {y: c for y, c in s_engine.items() if y in self.frequent_set}
         self.steps.append(Section(f"Step 3: extensions of {p}", words(
             f"Two ways to grow {p} by one item, counted in the {p}-projected database, each item once per "
             "sequence.")))
@@ -435,8 +510,7 @@ class _Worked:
             counted = ", ".join(f"{self.ids[k]} via {self._source(src, y)}" for k, src in found)
             ks = [k for k, _ in found]
             rows.append([self.fmt(pattern), counted, self.sup_cell(ks), "yes" if self.sup(ks) >= self.minsup else "no"])
-        i_ok = all(engine.support(self.data, prefix[:-1] + (tuple(sort_items(last + (y,))),))
-                   == self.sup(k for k, _ in f) for y, f in i_counts.items())
+        i_ok = i_engine == {y: self.sup(k for k, _ in f) for y, f in i_counts.items()}
         x = InlineMath(Tex("x"), "x")
         why_i = words(f"As an element of the last itemset ({last_text}): an item ", x, " counts in a sequence when "
                       "it follows the prefix's items in the underscore itemset, (_x), or when a later itemset "
@@ -450,7 +524,7 @@ class _Worked:
             pattern = prefix + ((y,),)
             rows.append([self.fmt(pattern), "{" + ", ".join(self.ids[k] for k in found) + "}",
                          self.sup_cell(found), "yes" if self.sup(found) >= self.minsup else "no"])
-        s_ok = all(engine.support(self.data, prefix + ((y,),)) == self.sup(f) for y, f in s_counts.items())
+        s_ok = s_engine == {y: self.sup(f) for y, f in s_counts.items()}
         why_s = words("As a new itemset after the prefix: an item ", x, " counts once in each sequence where it "
                       "occurs in an itemset after the underscore one (the items of (_x) share the prefix's itemset, "
                       "so they do not come after it).")
@@ -460,13 +534,13 @@ class _Worked:
                     if self.sup(f) >= self.minsup]
         frequent += [(prefix[:-1] + (tuple(sort_items(last + (y,))),), self.sup(k for k, _ in f), "into_last_itemset")
                      for y, f in i_counts.items() if self.sup(k for k, _ in f) >= self.minsup]
-        mined = engine.prefixspan(self.data, self.minsup, max_length=length) if self.n else []
+        mined = self.mined(length)
         expected = {pt: s for pt, s in mined if sum(len(a) for a in pt) == length and is_prefix(prefix, pt)}
         ok = expected == {pt: s for pt, s, _ in frequent}
         self._pattern_steps([(pt, s) for pt, s, _ in frequent], f"frequent_ext_{i}",
                             f"the frequent {length}-sequences with prefix {p}: the extensions with support at "
                             f"least {self.minsup} (new itemsets first, then into the last itemset)",
-                            f"equals the length-{length} patterns with prefix {p} of numerics.prefixspan.prefixspan",
+                            f"equals the length-{length} patterns with prefix {p} of {self.engine_name}.prefixspan",
                             ok)
         return [{"prefix": p, "pattern": self.fmt(pt), "kind": kind, "support": s, "_label": f"frequent_ext_{i}"}
                 for pt, s, kind in frequent]
@@ -485,19 +559,21 @@ class _Worked:
             Table(["pattern", "counted in (SID)", "support", "frequent"],
                   _shown(rows, self.notes, f"rows of the extension counts of {p}"), align="llrc"),
             why=why,
-            check=checked("every support recomputed by numerics.prefixspan.support on the whole database", ok),
+            check=checked(f"every candidate and its support equal the counts of {self.engine_name}.Projector"
+                          + self._how(), ok),
             label=label))
 
     # --- step 4: the mining tree ----------------------------------------------
     def _steps_tree(self) -> list:
         limit = None if self.max_length is None else self.max_length + (1 if self.closed else 0)
         nodes = []  # (pattern, support, shown projection, frequent extensions)
+        self._tree_kept = 0  # nodes that keep their projection for the tree table
         root = [Projected(k, (), seq) for k, seq in enumerate(self.db)]
         for x in self.frequent:
             self._grow(((x,),), self.sup(self.item_sids[x]), [pr for pr in extend(root, (), x, "s") if not pr.empty],
                        nodes, limit)
         everything = [(pt, s) for pt, s, _, _ in nodes]
-        mined = engine.prefixspan(self.data, self.minsup, max_length=limit) if self.n else []
+        mined = self.mined(limit)
         same = everything == mined
         length_ok = lambda pt: self.max_length is None or sum(len(a) for a in pt) <= self.max_length  # noqa: E731
         shown_nodes = [nd for nd in nodes if length_ok(nd[0])]
@@ -534,38 +610,58 @@ class _Worked:
                 why=words("each node: a frequent pattern, its projected database (SID: suffix) and its frequent "
                           "one-item extensions, found as in steps 2 and 3") if part == 0
                 else words("the mining tree (continued)"),
-                check=checked("the tree's patterns and supports equal numerics.prefixspan.prefixspan "
-                              "(pseudo-projection)", same),
+                check=checked(f"the tree's patterns and supports equal {self.engine_name}.prefixspan"
+                              + self._how(), same),
                 label="tree" if part == 0 else None))
         patterns = [(pt, s) for pt, s in everything if length_ok(pt)]
         self._pattern_steps(patterns, "patterns", "every sequential pattern (pattern:support), in the order "
                                 "of the tree: a prefix, then its extensions as new itemsets, then into its last "
-                                "itemset", f"equals numerics.prefixspan.prefixspan(min_support={self.minsup}"
+                                "itemset", f"equals {self.engine_name}.prefixspan(min_support={self.minsup}"
                                 + (f", max_length={self.max_length}" if self.max_length else "") + ")",
                                 patterns == [(pt, s) for pt, s in mined if length_ok(pt)])
         if not self.closed:
             return [{"pattern": self.fmt(pt), "support": s} for pt, s in patterns]
-        closed = [(pt, s) for pt, s in patterns
-                  if not any(s2 == s and q != pt and engine.contains(q, pt) for q, s2 in everything)]
-        oracle = engine.prefixspan(self.data, self.minsup, max_length=self.max_length, closed=True) if self.n else []
+        by_support: dict = {}
+        for q, s2 in everything:
+            by_support.setdefault(s2, []).append((q, sum(len(a) for a in q)))
+        pairs = sum(len(by_support[s]) for _, s in patterns)
+        if pairs <= _MAX_CLOSED_PAIRS:  # the definition: every longer pattern of equal support
+            how_closed = "each pattern compared with every longer one of the same support"
+            closed = [(pt, s) for pt, s in patterns
+                      if not any(n2 > sum(len(a) for a in pt) and self.engine.contains(q, pt) for q, n2 in by_support[s])]
+        else:  # too many to compare pairwise: one-item deletions suffice (see numerics.prefixspan.closed_patterns)
+            how_closed = ("each pattern with one more item, of the same support, marks its one-item deletions "
+                          "not closed")
+            deleted = _not_closed(everything)
+            closed = [(pt, s) for pt, s in patterns if pt not in deleted]
+        oracle = self.engine.prefixspan(self.data, self.minsup, max_length=self.max_length, closed=True) if self.n else []
         self._pattern_steps(closed, "closed", "the closed patterns: those that no proper super-sequence "
-                                "contains with the same support (each pattern compared with every longer one)",
-                                "equals numerics.prefixspan.prefixspan(closed=True) (one-item deletions)",
+                                f"contains with the same support ({how_closed})",
+                                f"equals {self.engine_name}.prefixspan(closed=True)" + (" (one-item deletions)" if self.engine_name == "numerics.prefixspan" else " (super-sequences one item longer)"),
                                 closed == oracle)
         return [{"pattern": self.fmt(pt), "support": s} for pt, s in closed]
 
     def _grow(self, pattern, support, projected, nodes, limit) -> None:
-        last = pattern[-1]
-        i_counts, s_counts = count_extensions([pr for pr in projected if not pr.empty], last)
-        extensions = [(pattern + ((y,),), self.sup(f), y, "s") for y, f in s_counts.items()
-                      if self.sup(f) >= self.minsup]
-        extensions += [(pattern[:-1] + (tuple(sort_items(last + (y,))),), self.sup(k for k, _ in f), y, "i")
-                       for y, f in i_counts.items() if self.sup(k for k, _ in f) >= self.minsup]
-        if limit is not None and sum(len(a) for a in pattern) >= limit:
-            extensions = []
-        nodes.append((pattern, support, [self.shown(pr) for pr in projected], [(e, s) for e, s, _, _ in extensions]))
-        for child, s, y, kind in extensions:
-            self._grow(child, s, [pr for pr in extend(projected, last, y, kind) if not pr.empty], nodes, limit)
+        """The subtree of ``pattern`` in preorder, by the textbook recursion (an explicit stack: patterns
+        can be long). Only the nodes the tree table shows keep their projected database."""
+        stack = [(pattern, support, projected)]
+        while stack:
+            pattern, support, projected = stack.pop()
+            last = pattern[-1]
+            i_counts, s_counts = count_extensions([pr for pr in projected if not pr.empty], last)
+            extensions = [(pattern + ((y,),), self.sup(f), y, "s") for y, f in s_counts.items()
+                          if self.sup(f) >= self.minsup]
+            extensions += [(pattern[:-1] + (tuple(sort_items(last + (y,))),), self.sup(k for k, _ in f), y, "i")
+                           for y, f in i_counts.items() if self.sup(k for k, _ in f) >= self.minsup]
+            if limit is not None and sum(len(a) for a in pattern) >= limit:
+                extensions = []
+            length = sum(len(a) for a in pattern)
+            in_table = self._tree_kept < _MAX_TREE and (self.max_length is None or length <= self.max_length)
+            self._tree_kept += in_table
+            shown = [self.shown(pr) for pr in projected] if in_table else None
+            nodes.append((pattern, support, shown, [(e, s) for e, s, _, _ in extensions]))
+            for child, s, y, kind in reversed(extensions):
+                stack.append((child, s, [pr for pr in extend(projected, last, y, kind) if not pr.empty]))
 
     def _pattern_steps(self, patterns, label, why, how, ok, none="; there are none") -> None:
         """A list of (pattern, support) as tables of three pattern/support pairs per row, read down."""
@@ -598,6 +694,19 @@ class _Worked:
 
 
 # ====================================================== the textbook helpers
+def _not_closed(everything) -> set:
+    """The patterns with a one-item extension of equal support among ``everything`` (a complete set)."""
+    support = dict(everything)
+    out = set()
+    for q, s in everything:
+        for i, a in enumerate(q):
+            for j in range(len(a)):
+                r = q[:i] + ((a[:j] + a[j + 1:],) if len(a) > 1 else ()) + q[i + 1:]
+                if r and support.get(r) == s:
+                    out.add(r)
+    return out
+
+
 def _shown(rows, notes, what):
     """The rows a table shows: at most :data:`_MAX_ROWS` (the LaTeX printer splits them across pages);
     past that, a note says the JSON has everything."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from ._jit import njit
 
 __all__ = ["sort_unique_runs"]
 

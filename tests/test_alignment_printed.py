@@ -113,3 +113,25 @@ def test_inline_math_twins_are_unicode():
         for part in getattr(item, "why", ()) or ():
             if isinstance(part, InlineMath):
                 assert "_" not in part.text and ".." not in part.text, part
+
+
+@pytest.mark.parametrize("name, seq1, seq2, scores, expected", [
+    # Rosalind OAP (overlap alignment) and SIMS (fitting alignment), as the problems print them
+    ("overlap", "CTAAGGGATTCCGGTAATTAGACAG", "ATAGACCATATGTCAGTGACTGTGTAA", ("1", "-2", "-2"), 1),
+    ("fitting", "GCAAACCATAAGCCCTACGTGCCGCCTGTTTAAACTCGCGAACTGAATCTTCTGCTTCACGGTGAAAGTACCACAATGGTATCACACCCC"
+                "AAGGAAAC", "GCCGTCAGGCTGGTGTCCG", ("1", "-1", "-1"), 5),
+])
+def test_free_ends_by_their_textbook_names(capsys, name, seq1, seq2, scores, expected):
+    from workedout.derivations.cli import main
+    match, mismatch, gap = scores
+    assert main(["align", seq1, seq2, "--mode", "semiglobal", "--free-ends", name, "--match", match,
+                 "--mismatch", mismatch, "--gap", gap, "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["score"] == expected
+    top = out["alignments"][0]
+    if name == "fitting":  # SEQ2 lies wholly inside SEQ1
+        assert top["seq2_range"] == [0, len(seq2)]
+    else:  # a suffix of SEQ1 against a prefix of SEQ2
+        assert top["seq1_range"][1] == len(seq1) and top["seq2_range"][0] == 0
+    assert main(["align", "AC", "AC", "--mode", "semiglobal", "--free-ends", "fiting"]) == 2
+    assert "or none, fitting, overlap" in capsys.readouterr().err

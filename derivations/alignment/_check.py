@@ -4,13 +4,13 @@ the alignments matched by their path, through the :class:`~derivations.check.Che
 protocol (``read``, ``normalize``, ``parts``, ``explain``)."""
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
 
 import sympy as sp
 
+from ...numerics.inputs import load_json, read_text
 from ..exact import parse_number
 from ..result import Checker, load_answer
 from ._diagnose import CATALOGUE, diagnose
@@ -184,14 +184,9 @@ def _load_student(answer) -> dict:
         path = Path(answer)
         if path.suffix.lower() == ".csv":
             return {"table": _read_table_csv(path)}
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ValueError(f"--check: cannot read {str(path)!r}: {getattr(exc, 'strerror', None) or exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"--check: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        # regular files only, within answer-size; gzip, any BOM
+        text = read_text(path, what="--check", limit="answer-size")
+    data = load_json(text, what="--check")  # nesting limit, no NaN; errors give the line and column
     if isinstance(data, list):
         return {"table": data}
     return load_answer(data if isinstance(data, dict) else text)

@@ -1,9 +1,9 @@
 """The DP table as a longest path in the edit graph: the graph itself, one pass in
-topological order, and scipy's Bellman-Ford on the negated weights."""
+topological order, and Bellman-Ford on the negated weights (numerics.alignment's pure-Python
+reference, exact; the tests compare it with scipy.sparse.csgraph.bellman_ford)."""
 from __future__ import annotations
 
-import numpy as np
-
+from ...numerics.alignment._reference import bellman_ford
 from ..result import Display, Step, Table, checked, words
 from ._format import as_tex, as_text, inline_math, prefix_math, var
 from ._problem import NEG, AlignmentProblem
@@ -74,14 +74,9 @@ def longest_path_one_pass(n_nodes: int, edges, source: int, sink: int):
 
 
 def bellman_ford_score(n_nodes: int, edges, source: int, sink: int):
-    """Minus the shortest source-sink distance with negated weights (scipy's Bellman-Ford)."""
-    import scipy.sparse as sparse
-    from scipy.sparse.csgraph import bellman_ford
-    rows = np.array([u for u, v, wgt in edges], dtype=np.int64)
-    cols = np.array([v for u, v, wgt in edges], dtype=np.int64)
-    data = np.array([-float(wgt) for u, v, wgt in edges], dtype=np.float64)
-    graph = sparse.csr_matrix((data, (rows, cols)), shape=(n_nodes, n_nodes))
-    return -bellman_ford(graph, directed=True, indices=source)[sink]
+    """The shortest source-sink distance with negated weights, by Bellman-Ford (numerics.alignment's
+    pure-Python reference: exact, rounds until nothing changes); minus the longest path."""
+    return bellman_ford(n_nodes, [(u, v, -wgt) for u, v, wgt in edges], source)[sink]
 
 
 def edit_graph_steps(p: AlignmentProblem, table: WorkedTable | None) -> list[Step]:
@@ -146,9 +141,9 @@ def edit_graph_steps(p: AlignmentProblem, table: WorkedTable | None) -> list[Ste
         bf = bellman_ford_score(n_nodes, edges, source, sink)
         check = checked(f"on the graph built explicitly ({n_nodes - 2} nodes, a source and a sink, {len(edges)} "
                         f"edges): one pass in row-major order gives a longest path of {as_text(one_pass)}, and "
-                        f"scipy.sparse.csgraph.bellman_ford on the negated weights a shortest one of {0.0 - bf:g}; "
-                        "both equal the table's score",
-                        one_pass == table.score and abs(bf - float(table.score)) <= 1e-9 * (1 + abs(bf)))
+                        "Bellman-Ford (numerics.alignment's pure-Python reference, exact) on the negated weights "
+                        f"a shortest one of {as_text(bf)}; both equal the table's score",
+                        one_pass == table.score and bf == -table.score)
     s2 = Step(Display(inline_math(tex, txt)),
               why=words("Each cell of the table is one relaxation: the longest path into a node is the best of "
                         "its in-edges added to the longest paths into their tails. With ", var("d = -H", "d = −H"),

@@ -7,8 +7,8 @@ import math
 
 from ..result import GridCell, Step, Table, checked, words
 from ._format import (ARROW_TEX, ARROW_TEXT, NO_MOVE, as_tex, as_text, grid_blocks, inline_math, letter_is,
-                      prefix_math, range_math, signed_tex, signed_text, sum_tex, sum_text, to_sympy, var)
-from ._problem import NEG, STATES, AlignmentProblem, plain_number
+                      prefix_math, range_math, shown, signed_tex, signed_text, sum_tex, sum_text, to_sympy, var)
+from ._problem import NEG, STATES, AlignmentProblem
 from ._table import WorkedTable
 from ._traceback import OptimalPaths
 
@@ -20,10 +20,11 @@ def substitution_steps(p: AlignmentProblem) -> list[Step]:
     """The substitution score of every pair of letters, as a grid (or blocks of one)."""
     rows = [[p.substitution(x, y) for y in p.seq2] for x in p.seq1]
     # a one-column alignment x/y scores s(x, y) in every mode
-    ok = all(p.aligner.alignment_score(x, y) == plain_number(rows[i][j])
+    # to 1e-9 relative: the engine scores in floats, and a large exact score (10^30) is not a float exactly
+    ok = all(abs(p.aligner.alignment_score(x, y) - float(rows[i][j])) <= 1e-9 * (1 + abs(float(rows[i][j])))
              for i, x in enumerate(p.seq1) for j, y in enumerate(p.seq2))
     src = f"matrix {p.matrix.name}" if p.matrix is not None else "match/mismatch"
-    blocks = grid_blocks(list(p.seq1), list(p.seq2), [("", [[to_sympy(v) for v in r] for r in rows])], 40, 20)
+    blocks = grid_blocks(list(p.seq1), list(p.seq2), [("", [[shown(v) for v in r] for r in rows])], 40, 20)
     steps = []
     for k, (grid, (r0, r1), (c0, c1)) in enumerate(blocks):
         grid.numbered = False
@@ -33,7 +34,8 @@ def substitution_steps(p: AlignmentProblem) -> list[Step]:
         steps.append(Step(grid, why=words("The substitution scores ", var("s(a_i, b_j)", "s(aᵢ, bⱼ)"),
                                           f" ({src}) of every pair: the score of each diagonal move (and, below, "
                                           "the weight of each diagonal edge of the edit graph).", *part),
-                          check=checked("each equals numerics.alignment.alignment_score of the one-column alignment",
+                          check=checked("each equals the one-column alignment rescored by "
+                                        + p.numeric("numerics.alignment.alignment_score", "alignment_score"),
                                         ok),
                           label="substitution" if k == 0 else f"substitution-{k + 1}"))
     return steps
@@ -47,7 +49,8 @@ def row_steps(p: AlignmentProblem, paths: OptimalPaths, dp) -> tuple[list[Step],
     for i in range(p.n + 1):
         ok = _row_agrees(p, paths, dp, i)
         steps.append(Step(_row_table(p, paths.table, i), why=_row_why(p, i), label=f"row-{i}",
-                          check=checked("every value and arrow of this row equals numerics.alignment.dp_tables",
+                          check=checked("every value and arrow of this row equals "
+                                        + p.numeric("numerics.alignment.dp_tables", "dp_tables"),
                                         ok)))
         sources[f"table[{i}]"] = f"row-{i}"
         for s in "MXY":
@@ -180,7 +183,7 @@ def grid_steps(p: AlignmentProblem, paths: OptimalPaths, dp) -> list[Step]:
     cols_lab = [""] + list(p.seq2)
     if p.linear:
         moves = {"diag": 0, "up": 1, "left": 2}
-        cells = [[GridCell(to_sympy(table.H[i][j]),
+        cells = [[GridCell(shown(table.H[i][j]),
                            tuple((d, "", paths.on_path(moves[d], i, j)) for d in table.classic_arrows(i, j)),
                            any(paths.marked[q][i][j] for q in range(3)))
                   for j in range(p.m + 1)] for i in range(p.n + 1)]
@@ -190,7 +193,7 @@ def grid_steps(p: AlignmentProblem, paths: OptimalPaths, dp) -> list[Step]:
         panels = []
         for q, name in enumerate(STATES):
             direction = ("diag", "up", "left")[q]
-            cells = [[GridCell(to_sympy(table.V[q][i][j]),
+            cells = [[GridCell(shown(table.V[q][i][j]),
                                tuple(("start", "", paths.on_path(q, i, j, "0")) if t == "0" else
                                      (direction, STATES[t], paths.on_path(q, i, j, t))
                                      for t in table.arrows[q][i][j]),
@@ -218,6 +221,7 @@ def grid_steps(p: AlignmentProblem, paths: OptimalPaths, dp) -> list[Step]:
                 f" Block {k + 1} of {len(blocks)}: rows {r0} to {r1 - 1}, columns {c0} to {c1 - 1}.")
         steps.append(Step(grid, why=words(f"The whole table ({what}), rows ", range_math("i", 0, p.n),
                                           " down, columns ", range_math("j", 0, p.m), f" across.{part}"),
-                          check=checked("every value and counted arrow equals numerics.alignment.dp_tables", ok),
+                          check=checked("every value and counted arrow equals "
+                                        + p.numeric("numerics.alignment.dp_tables", "dp_tables"), ok),
                           label="table" if k == 0 else f"table-{k + 1}"))
     return steps

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...numerics import alignment as engine
+from ...numerics.alignment import _reference as reference
 from ._format import to_sympy
 from ._problem import NEG, AlignmentProblem
 from ._table import WorkedTable
 
 __all__ = ["OptimalPaths", "Traceback", "predecessors", "traceback_alignment", "numeric_alignment"]
 
-# The first arrow bit of each state (0 M, 1 X, 2 Y) in the numerics' layout:
+# The first arrow bit of each state (0 M, 1 X, 2 Y) in the numerics' layout (the pure-Python reference's
+# copy of the kernels' constants, equal to them by a test, so that no kernel is loaded to read them):
 # "state q from state r" is FIRST_ARROW[q] << r.
-FIRST_ARROW = (engine.M_FROM_M, engine.X_FROM_M, engine.Y_FROM_M)
+FIRST_ARROW = (reference.M_FROM_M, reference.X_FROM_M, reference.Y_FROM_M)
 # Where a move into state q comes from, back from (i, j): diagonal, up, left.
 _STEP_BACK = ((1, 1), (1, 0), (0, 1))
 
@@ -78,11 +80,11 @@ class OptimalPaths:
                 for q, (di, dj) in enumerate(_STEP_BACK):
                     for r in t.arrows[q][i][j]:
                         if r == "0":
-                            b |= engine.M_START
+                            b |= reference.M_START
                         elif self._may_pass(t.V[r][i - di][j - dj]):
                             b |= FIRST_ARROW[q] << r
                 if p.local and t.score > 0 and t.V[0][i][j] == t.score:
-                    b |= engine.M_END
+                    b |= reference.M_END
                 bits[i][j] = b
         return bits
 
@@ -97,7 +99,7 @@ class OptimalPaths:
                 if not b and (i or j or local):
                     continue
                 for q in range(3):
-                    start = q == 0 and ((i == 0 and j == 0 and not local) or (local and b & engine.M_START))
+                    start = q == 0 and ((i == 0 and j == 0 and not local) or (local and b & reference.M_START))
                     total = 1 if start else 0
                     for r, pi, pj in predecessors(b, q, i, j):
                         total += N[r][pi][pj]
@@ -110,7 +112,7 @@ class OptimalPaths:
         if p.local:
             if not t.score > 0:
                 return []
-            return [(0, i, j) for i in range(p.n + 1) for j in range(p.m + 1) if self.bits[i][j] & engine.M_END]
+            return [(0, i, j) for i in range(p.n + 1) for j in range(p.m + 1) if self.bits[i][j] & reference.M_END]
         last = [t.V[q][p.n][p.m] for q in range(3)]
         return [(q, p.n, p.m) for q in range(3) if last[q] != NEG and last[q] == t.score]
 
@@ -120,8 +122,8 @@ class OptimalPaths:
         if not self.marked[q][i][j]:
             return False
         b = self.bits[i][j]
-        if source == "0" or (source is None and q == 0 and b & engine.M_START):
-            return bool(b & engine.M_START)
+        if source == "0" or (source is None and q == 0 and b & reference.M_START):
+            return bool(b & reference.M_START)
         return any(self.marked[r][pi][pj] for r, pi, pj in predecessors(b, q, i, j)
                    if source is None or r == source)
 
@@ -129,8 +131,8 @@ class OptimalPaths:
         """Local: does a path of cells, entering them in ``states``, start at a start, end at an
         end and follow counted arrows?"""
         (i, j), (i_end, j_end) = path[1], path[-1]
-        if states[0] != 0 or states[-1] != 0 or not self.bits[i][j] & engine.M_START \
-                or not self.bits[i_end][j_end] & engine.M_END:
+        if states[0] != 0 or states[-1] != 0 or not self.bits[i][j] & reference.M_START \
+                or not self.bits[i_end][j_end] & reference.M_END:
             return False
         for t in range(1, len(states)):
             i, j = path[t + 1]
@@ -150,7 +152,7 @@ class OptimalPaths:
                 continue
             b = self.bits[i][j]
             node = ((q, i, j), trail)
-            if q == 0 and local and b & engine.M_START:
+            if q == 0 and local and b & reference.M_START:
                 out.append(Traceback((i - 1, j - 1), _unlink(node)))
                 continue
             for r, pi, pj in reversed(predecessors(b, q, i, j)):
@@ -182,7 +184,7 @@ def traceback_alignment(p: AlignmentProblem, tb: Traceback, score) -> dict:
         ops.append(q)
     end = tb.columns[-1][1:] if tb.columns else tb.start
     if p.mode == "semiglobal":
-        range1, range2 = engine.semiglobal_ranges(ops, p.free_ends)
+        range1, range2 = reference.semiglobal_ranges(ops, p.free_ends)
     else:
         range1, range2 = (tb.start[0], end[0]), (tb.start[1], end[1])
     path = [list(tb.start)] + [[i, j] for _, i, j in tb.columns]

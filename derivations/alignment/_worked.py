@@ -8,7 +8,7 @@ from ...numerics.seqio import SubstitutionMatrix
 from ..result import Chain, Result, Section, Step, words
 from ._check import alignment_checker
 from ._edit_graph import edit_graph_steps
-from ._format import as_tex, inline_math, to_sympy
+from ._format import as_tex, as_text, inline_math, shown_score, to_sympy, typed_decimals
 from ._problem import MAX_LISTING_CELLS, MAX_TABLE, AlignmentProblem, exact_score
 from ._steps import alignments_steps, mode_title, problem_givens, problem_intro, recurrence_step, traceback_steps
 from ._table import WorkedTable
@@ -58,7 +58,10 @@ def align(seq1: str, seq2: str, *, mode: str = "global", match=1, mismatch=-1,
         ``None`` past ``max_table``); ``-oo`` marks a state no alignment ends in.
     """
     p = AlignmentProblem(seq1, seq2, mode=mode, match=match, mismatch=mismatch, matrix=matrix, gap_open=gap_open,
-                         gap_extend=gap_extend, free_ends=free_ends, max_alignments=max_alignments, names=names)
+                         gap_extend=gap_extend, free_ends=free_ends, max_alignments=max_alignments, names=names,
+                         max_table=max_table)
+    typed_decimals(p, match=match if matrix is None else None, mismatch=mismatch if matrix is None else None,
+                   gap_open=gap_open, gap_extend=gap_extend)
     if p.n <= max_table and p.m <= max_table:
         return worked_result(p, OptimalPaths(WorkedTable(p)))
     return large_result(p, max_table)
@@ -69,6 +72,7 @@ def worked_result(p: AlignmentProblem, paths: OptimalPaths) -> Result:
     edit graph, then score, count and tracebacks; every step checked against the numerics."""
     table = paths.table
     dp = p.aligner.dp_tables(p.seq1, p.seq2)
+    p.require_listing(paths.n_optimal)
     listed = paths.alignments(p.max_alignments)
     steps: list = [Section("The recurrence"), recurrence_step(p)]
     if p.n and p.m:
@@ -95,17 +99,18 @@ def worked_result(p: AlignmentProblem, paths: OptimalPaths) -> Result:
 
 def large_result(p: AlignmentProblem, max_table: int) -> Result:
     """Past max_table: score, exact count and alignments from the numerics, without the table."""
-    score = p.numeric_score
+    score = p.numeric_score if p.aligner is p.engine else p.engine.score(p.seq1, p.seq2)
     exact = to_sympy(exact_score(score, "score"))
     if p.n * p.m <= MAX_LISTING_CELLS:
-        optimal = p.aligner.alignments(p.seq1, p.seq2)
+        optimal = p.engine.alignments(p.seq1, p.seq2)
         n_opt = optimal.n_optimal
+        p.require_listing(n_opt)
         listed = [numeric_alignment(p, a, exact) for a in islice(optimal, p.max_alignments)]
         how = ", traced back through the arrows of numerics.alignment.dp_tables"
         expect = min(n_opt, p.max_alignments)
     else:
-        n_opt = p.aligner.count(p.seq1, p.seq2)
-        one = p.aligner.align(p.seq1, p.seq2)
+        n_opt = p.engine.count(p.seq1, p.seq2)
+        one = p.engine.align(p.seq1, p.seq2)
         listed = [] if (p.local and n_opt == 0) else [
             {"seq1_aligned": one.seq1_aligned, "seq2_aligned": one.seq2_aligned,
              "seq1_range": list(one.seq1_range), "seq2_range": list(one.seq2_range), "path": None,
@@ -117,7 +122,7 @@ def large_result(p: AlignmentProblem, max_table: int) -> Result:
              Section("The edit graph: a longest path"), *edit_graph_steps(p, None),
              Section("Score, count and alignments"),
              Step(Chain(inline_math(r"\text{score}", "score"),
-                        [inline_math(as_tex(exact_score(score, "score")), str(exact))]),
+                        [inline_math(as_tex(shown_score(p, exact)), as_text(shown_score(p, exact)))]),
                   why=words("The optimal score, from numerics.alignment.score (linear memory)."), label="score"),
              Step(Chain(inline_math(r"n_{\text{optimal}}", "n_optimal"), [inline_math(str(n_opt), str(n_opt))]),
                   why=words("The exact number of co-optimal alignments, from numerics.alignment.count_optimal."),

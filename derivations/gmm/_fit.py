@@ -14,21 +14,21 @@ the model of least BIC. Both are numeric results: floats, not exact values.
 """
 from __future__ import annotations
 
-import json
 import math
 import os
 import warnings
-from pathlib import Path
 
 import numpy as np
 import sympy as sp
 
-from ...numerics.gmm import COVARIANCE_TYPES, ConvergenceWarning, GaussianMixture, n_parameters, parse_k_values
-from ...numerics.gmm import select as select_models
+from ...numerics import gmm as _engine  # its names load on first use: the E-step and M-step never load numba
+from ...numerics.gmm import COVARIANCE_TYPES
+from ...numerics.gmm._validation import _check_int, _check_nonneg_real
 from ...numerics.io import load_dataset
+from ...numerics.inputs import load_json, read_text
 from ..markup import Tex
 from ..result import Chain, Given, InlineMath, Prose, Result, Step, Table, checked, words
-from ._shown import decimal, validate_digits
+from ..shown import decimal, validate_digits
 
 __all__ = ["fit", "select", "read_init", "plot_fit", "plot_select"]
 
@@ -74,6 +74,9 @@ def fit(data, *, k: int, covariance: str = "full", columns=None, standardize: bo
         (the mean log-likelihood after each iteration).
     """
     digits = validate_digits(digits)
+    # the engine's checks, first: fit('iris', k='3') names k instead of comparing str and int below
+    k, max_iter, n_init = _check_int(k, "k", 1), _check_int(max_iter, "max_iter", 1), _check_int(n_init, "n_init", 1)
+    tol, reg_covar = _check_nonneg_real(tol, "tol"), _check_nonneg_real(reg_covar, "reg_covar")
     dataset = _load(data, columns, standardize)
     X = dataset.X
     n, d = X.shape
@@ -81,17 +84,17 @@ def fit(data, *, k: int, covariance: str = "full", columns=None, standardize: bo
     if k > n:
         raise ValueError(f"k: {k} components but only {n} data points; use at most {n} components")
     start = read_init(init, k, d, covariance) if init is not None else {}
-    model = GaussianMixture(k, covariance_type=covariance, tol=tol, reg_covar=reg_covar, max_iter=max_iter,
+    model = _engine.GaussianMixture(k, covariance_type=covariance, tol=tol, reg_covar=reg_covar, max_iter=max_iter,
                             n_init=n_init, random_state=random_state, **start)
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
+        warnings.simplefilter("always", _engine.ConvergenceWarning)
         model.fit(X)
-    notes = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning) and tol > 0]
+    notes = [str(w.message) for w in caught if issubclass(w.category, _engine.ConvergenceWarning) and tol > 0]
     if tol == 0:
         notes.append(f"tol = 0: EM ran the {max_iter} iterations asked for (max_iter), without a convergence test.")
     labels = model.predict(X)
     total = float(np.sum(model.score_samples(X)))
-    p = n_parameters(k, d, covariance)
+    p = _engine.n_parameters(k, d, covariance)
     bic, aic = -2 * total + p * math.log(n), -2 * total + 2 * p
 
     dec = lambda v: decimal(v, digits)
@@ -161,13 +164,13 @@ def select(data, *, k="1-6", covariance="all", columns=None, standardize: bool =
         for c in types:
             _check_covariance(c)
     try:
-        ks = parse_k_values(k)
+        ks = _engine.parse_k_values(k)
     except ValueError as exc:
         raise ValueError(str(exc).replace("k_values:", "k:", 1)) from None
     if max(ks) > dataset.X.shape[0]:
         raise ValueError(f"k: {max(ks)} components but only {dataset.X.shape[0]} data points")
     target = dataset.target if labels is not None else None
-    outcome = select_models(dataset.X, ks, types, n_init=n_init, random_state=random_state, labels=target,
+    outcome = _engine.select(dataset.X, ks, types, n_init=n_init, random_state=random_state, labels=target,
                             max_iter=max_iter, tol=tol)
     rows = [dict(r) for r in outcome.rows]
     best = {"k": outcome.best["k"], "covariance": outcome.best["covariance"]}
@@ -197,7 +200,7 @@ def select(data, *, k="1-6", covariance="all", columns=None, standardize: bool =
              why=words(f"{len(rows)} models fitted (n_init = {n_init}, seed {random_state})"),
              check=checked("every row's BIC and AIC recomputed from its log-likelihood and "
                            "numerics.gmm.n_parameters",
-                           all(np.isclose(r["bic"], -2 * r["log_likelihood"] + n_parameters(
+                           all(np.isclose(r["bic"], -2 * r["log_likelihood"] + _engine.n_parameters(
                                r["k"], dataset.X.shape[1], r["covariance"]) * math.log(n), rtol=1e-12)
                                and np.isclose(r["aic"], -2 * r["log_likelihood"] + 2 * r["n_parameters"],
                                               rtol=1e-12) for r in rows)),
@@ -222,12 +225,8 @@ def read_init(init, k: int, d: int, covariance: str) -> dict:
     """``weights``, ``means`` and ``covariances`` from a JSON file or dict, as GaussianMixture's
     ``weights_init``, ``means_init`` and ``precisions_init`` (the inverse covariances)."""
     if isinstance(init, (str, os.PathLike)):
-        try:
-            init = json.loads(Path(init).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ValueError(f"init: cannot read {str(init)!r}: {exc.strerror}") from None
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"init: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        # regular files only, within file-size, gzip, any BOM; JSON within the nesting limit, no NaN
+        init = load_json(read_text(init, what="init"), what=f"init: {os.fspath(init)}")
     if not isinstance(init, dict):
         raise ValueError("init: expected a JSON object with weights, means and covariances")
     missing = [key for key in ("weights", "means", "covariances") if key not in init]
@@ -277,13 +276,16 @@ def plot_fit(result: Result, dataset, path) -> None:
     else:
         fig = plot_convergence(a["lower_bounds"])
     save_figure(fig, path)
+    result.add_figure(fig)  # shown with the result in a notebook
 
 
 def plot_select(result: Result, path) -> None:
     """BIC and AIC against K, one line per covariance type, the best marked."""
     from ...numerics.figures import save_figure
     from ...numerics.gmm_plots import plot_selection
-    save_figure(plot_selection(result.answer["table"]), path)
+    fig = plot_selection(result.answer["table"])
+    save_figure(fig, path)
+    result.add_figure(fig)  # shown with the result in a notebook
 
 
 # --------------------------------------------------------------------------- helpers
@@ -381,5 +383,5 @@ def _covariance_cell(cov, digits: int = 4) -> InlineMath:
 
 
 def _parameter_count_text(k: int, d: int, covariance: str) -> str:
-    cov = n_parameters(k, d, covariance) - (k - 1) - k * d   # what is not a weight or a mean
+    cov = _engine.n_parameters(k, d, covariance) - (k - 1) - k * d   # what is not a weight or a mean
     return f"{k - 1} weights, {k * d} means, {cov} covariance entries"

@@ -26,12 +26,14 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
+from ...numerics import limits
 from ...numerics.gmm import COVARIANCE_TYPES
 from ..exact import parse_number, significant, to_float
 from ..result import Chain, Given, Prose, Result, Section, Step, Table, checked, words
 from ._check import MStepProblem, mstep_checker
 from ._notation import tex
-from ._shown import decimal, validate_digits
+from ..shown import Approximate as _Approximate
+from ..shown import Shown, decimal, is_short, tex_of, text_of, validate_digits
 from ._syntax import CANONICAL, Instance, evaluate_update
 
 __all__ = ["mstep", "read_matrix_exact"]
@@ -84,7 +86,12 @@ def mstep(data, resp, covariance: str = "full", previous_means=None, *, digits: 
         raise ValueError(f"covariance: {covariance!r} is not a covariance type; expected one of "
                          f"{', '.join(COVARIANCE_TYPES)}")
     X = read_matrix_exact(data, "data")
+    engine = "workedout.numerics.gmm (m_step, GaussianMixture) computes the updates in floating point"
+    limits.require("rows", len(X), what="gmm mstep: --data has this many points", engine=engine)
+    limits.require("columns", len(X[0]) if X else 0, what="gmm mstep: --data has this many columns", engine=engine)
     R = read_matrix_exact(resp, "resp")
+    limits.require("components", len(R[0]) if R else 0, what="gmm mstep: --resp has this many columns (components)",
+                   engine=engine)
     n, K = len(X), len(R[0])
     if len(R) != n:
         raise ValueError(f"resp: {len(R)} rows, but data has {n} points; give one row of responsibilities "
@@ -100,11 +107,17 @@ def mstep(data, resp, covariance: str = "full", previous_means=None, *, digits: 
     if previous_means is not None:
         previous = _previous_means(previous_means, K, len(X[0]))
     typed = [_typed_kinds(data), _typed_kinds(resp)]
-    token = _DECIMALS.set(any("decimal" in t for t in typed) and not any("fraction" in t for t in typed))
+    # a decimal typed anywhere: every value that terminates is shown as its exact decimal, the others
+    # (1/3 typed, 77/60 derived) as the exact fraction when short, to `digits` digits otherwise
+    token = _DECIMALS.set(any("decimal" in t for t in typed))
+    token_digits = _DIGITS.set(digits)
     try:
-        return _WorkedMStep(X, R, covariance, notes, previous, digits).result()
+        worked = _WorkedMStep(X, R, covariance, notes, previous, digits)
+        worked.given_x, worked.given_r = _given_cells(data, X), _given_cells(resp, R)
+        return worked.result()
     finally:
         _DECIMALS.reset(token)
+        _DIGITS.reset(token_digits)
 
 
 def _previous_means(value, K: int, d: int) -> list[list[sp.Rational]]:
@@ -125,7 +138,7 @@ def read_matrix_exact(source, what: str) -> list[list[sp.Rational]]:
     if isinstance(source, (str, os.PathLike)) and not isinstance(source, sp.Basic):
         from ...numerics.io import read_csv
         path = Path(source)
-        if not path.is_file():
+        if not os.path.lexists(path):  # a device, FIFO or directory is refused by read_csv, by name
             raise ValueError(f"{what}: cannot read {str(path)!r}: no such file")
         try:
             table = read_csv(path)
@@ -203,6 +216,34 @@ def _vec(v) -> sp.Matrix:
 #: True while an M-step whose inputs were typed as decimals (and none as a fraction) is worked: a value with a terminating decimal
 #: expansion (0.9, 1.95, 5.1335) is then shown as that decimal, as given, not as a fraction (9/10).
 _DECIMALS = contextvars.ContextVar("gmm_mstep_decimals", default=False)
+_DIGITS = contextvars.ContextVar("gmm_mstep_digits", default=4)
+
+
+def _given_cells(source, exact) -> list[list]:
+    """Each given number as typed: a decimal (``0.5``) as a :class:`Shown` of its text, anything else
+    (``1/3``, ``2``) as its exact value; ``exact`` where the typed text is not at hand."""
+    import re
+    pattern = re.compile(r"\s*[+-]?(\d+\.\d*|\.\d+)\s*\Z")
+    cells = None
+    if isinstance(source, (str, os.PathLike)):
+        from ...numerics.io import read_csv
+        try:  # the data were read already; only the typed text is looked at again
+            cells = read_csv(Path(source)).rows
+        except (ValueError, OSError):
+            cells = None
+    elif not isinstance(source, sp.Basic):
+        rows = source.tolist() if isinstance(source, np.ndarray) else source
+        cells = [[repr(v) if isinstance(v, float) else v if isinstance(v, str) else None for v in row]
+                 for row in rows]
+    out = []
+    for p, row in enumerate(exact):
+        shown = []
+        for j, v in enumerate(row):
+            raw = cells[p][j] if cells is not None and p < len(cells) and j < len(cells[p]) else None
+            shown.append(Shown(raw.strip().lstrip("+"), exact=True)
+                         if isinstance(raw, str) and pattern.match(raw) and not v.is_Integer else v)
+        out.append(shown)
+    return out
 
 
 def _as_decimal(v) -> str | None:
@@ -225,12 +266,49 @@ def _as_decimal(v) -> str | None:
         format(Decimal(int(v.p) * 10 ** places // int(v.q)).scaleb(-places), "f"))
 
 
+def _rounded(v):
+    """With decimals shown: a derived value that neither terminates nor is short, to ``digits`` digits."""
+    if not _DECIMALS.get() or isinstance(v, sp.Float) or not sp.sympify(v).is_Rational or is_short(v):
+        return None
+    return decimal(v, _DIGITS.get())
+
+
 def _ltx(v) -> str:
-    return _as_decimal(v) or sp.latex(v)
+    if isinstance(v, Shown):
+        return tex_of(v)
+    r = _rounded(v)
+    return _as_decimal(v) or (tex_of(r) if r is not None else sp.latex(v))
 
 
 def _txt(v) -> str:
-    return _as_decimal(v) or sp.sstr(v)
+    if isinstance(v, Shown):
+        return text_of(v)
+    r = _rounded(v)
+    return _as_decimal(v) or (text_of(r) if r is not None else sp.sstr(v))
+
+
+def _given_tex(v) -> str:
+    """A given number as typed: a typed decimal as its text, anything else as its exact form."""
+    t = tex_of(v) if isinstance(v, Shown) else sp.latex(v)
+    return r"\left(%s\right)" % t if v < 0 else t
+
+
+def _given_cell(v):
+    """A table cell holding a given number, as typed."""
+    from ._notation import cell
+    if isinstance(v, Shown):
+        from ..model import InlineMath
+        from ..markup import Tex
+        return InlineMath(Tex(tex_of(v)), text_of(v))
+    return v if v.is_Integer else cell(v)
+
+
+def _given_tuple(values):
+    from ..model import InlineMath
+    from ..markup import Tex
+    return InlineMath(Tex(r"\left(" + r",\ ".join(tex_of(v) if isinstance(v, Shown) else sp.latex(v)
+                                                  for v in values) + r"\right)"),
+                      "(" + ", ".join(text_of(v) if isinstance(v, Shown) else sp.sstr(v) for v in values) + ")")
 
 
 def _typed_kinds(source) -> set:
@@ -239,9 +317,10 @@ def _typed_kinds(source) -> set:
     kinds = {"decimal": re.compile(r"(?<![\w/.])[+-]?\d*\.\d+(?![\w/.])"),
              "fraction": re.compile(r"\d\s*/\s*\d")}
     if isinstance(source, (str, os.PathLike)):
-        try:
-            text = Path(source).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        from ...numerics.inputs import read_text
+        try:  # the data were read already; only the notation is looked at again
+            text = read_text(source, what="data")
+        except ValueError:
             return set()
     else:
         rows = source.tolist() if isinstance(source, np.ndarray) else source
@@ -293,6 +372,8 @@ def _cellq(v):
         from ..model import InlineMath
         from ..markup import Tex
         return InlineMath(Tex(_as_decimal(v)), _as_decimal(v))
+    if _rounded(v) is not None:  # with decimals shown, a long exact form is left to the JSON
+        return _rounded(v)
     return v if v.is_Integer else cell(v)
 
 
@@ -317,8 +398,9 @@ def _chain(lhs, links: list, value, why, label, check, digits: int = 4):
     else:
         short = _short_decimal(value)
         approx = None
-        if not short:
-            return Step(Chain(lhs, links + [value, decimal(value, digits)]), why=why, check=check,
+        if not short:  # the exact form only when short (with decimals shown; always with fractions only)
+            exact = [value] if is_short(value) or not _DECIMALS.get() else []
+            return Step(Chain(lhs, links + exact + [decimal(value, digits)]), why=why, check=check,
                         label=label)
     shown = value
     if not isinstance(value, (list, sp.MatrixBase)) and _as_decimal(value) is not None:
@@ -327,6 +409,10 @@ def _chain(lhs, links: list, value, why, label, check, digits: int = 4):
         shown = InlineMath(Tex(_as_decimal(value)), _as_decimal(value))
     rhs = links + [_tuple_tex(value) if isinstance(value, list) else
                    _mat(value) if isinstance(value, sp.MatrixBase) else shown]
+    if not short and _DECIMALS.get() and not all(is_short(v) for v in value):
+        # with decimals shown, a long exact form is left to the JSON: the decimals, to `digits` digits
+        rhs = links + [_Approximate(approx.tex, approx.text)]
+        return Step(Chain(lhs, rhs), why=why, check=check, label=label)
     reasons = None if short else [None] * (len(rhs) - 1) + [words("≈ ", approx)]
     return Step(Chain(lhs, rhs, reasons=reasons), why=why, check=check, label=label)
 
@@ -350,6 +436,7 @@ class _WorkedMStep:
         self.Xf = np.array([[float(v) for v in row] for row in X])
         self.Rf = np.array([[float(v) for v in row] for row in R])
         self.oracle = None
+        self.given_x, self.given_r = X, R  # the given numbers as typed (set by mstep)
 
     def _chain(self, *args, **kwargs):
         return _chain(*args, digits=self.digits, **kwargs)
@@ -357,10 +444,20 @@ class _WorkedMStep:
     def step(self, statement, why, label, check=None):
         self.steps.append(Step(statement, why=why, check=check, label=label))
 
+    @property
+    def oracle_name(self) -> str:
+        """What the float cross-check is computed by (see :meth:`numeric`)."""
+        from ...numerics.gmm._reference import MAX_REFERENCE_POINTS
+        return "numerics.gmm.m_step_reference" if self.n <= MAX_REFERENCE_POINTS else "numerics.gmm.m_step"
+
     def numeric(self):
-        if self.oracle is None:
-            from ...numerics.gmm import m_step
-            self.oracle = m_step(self.Xf, self.Rf, self.type)
+        if self.oracle is None:  # hand-sized data: the plain-numpy reference (no numba); larger: the engine
+            from ...numerics.gmm._reference import MAX_REFERENCE_POINTS, m_step_reference
+            if self.n <= MAX_REFERENCE_POINTS:
+                self.oracle = m_step_reference(self.Xf, self.Rf, self.type)
+            else:
+                from ...numerics.gmm import m_step
+                self.oracle = m_step(self.Xf, self.Rf, self.type)
         return self.oracle
 
     # ------------------------------------------------------------------
@@ -369,7 +466,7 @@ class _WorkedMStep:
         if self.small:
             header = [tex("i")] + [tex(f"x_{{i{j + 1}}}") for j in range(d)] + \
                      [tex(rf"\gamma_{{i{q + 1}}}") for q in range(K)]
-            rows = [[p + 1] + [_cellq(v) for v in self.X[p]] + [_cellq(v) for v in self.R.row(p)]
+            rows = [[p + 1] + [_given_cell(v) for v in self.given_x[p]] + [_given_cell(v) for v in self.given_r[p]]
                     for p in range(n)]
             self.steps.append(Section("The data and the responsibilities"))
             self.step(Table(header, rows, align="c" * len(header)),
@@ -412,7 +509,8 @@ class _WorkedMStep:
         for q in range(self.K):
             col = list(self.R.col(q))
             value = sum(col, sp.Integer(0))
-            terms = [tex(" + ".join(_paren(v) for v in col))] if self.small and self.n > 1 else []
+            terms = ([tex(" + ".join(_given_tex(self.given_r[p][q]) for p in range(self.n)))]
+                     if self.small and self.n > 1 else [])
             recomputed = sum((Fraction(int(v.p), int(v.q)) for v in col), Fraction(0))
             self.steps.append(self._chain(tex(f"N_{q + 1}"), terms, value,
                                      words(f"component {q + 1}: add its column of responsibilities"), f"nk_{q + 1}",
@@ -433,7 +531,7 @@ class _WorkedMStep:
             self.steps.append(self._chain(tex(rf"\pi_{q + 1}"),
                                      [tex(r"\frac{%s}{%s}" % (_q(self.nk[q]), _q(self.N)))], value,
                                      words(f"component {q + 1}"), f"pi_{q + 1}",
-                                     checked("equals numerics.gmm.m_step's weight to 1e-9",
+                                     checked(f"equals {self.oracle_name}'s weight to 1e-9",
                                              np.isclose(to_float(value), w_num[q], rtol=1e-9, atol=1e-15))))
             self.pi.append(value)
 
@@ -448,7 +546,8 @@ class _WorkedMStep:
                 weighted += self.R[p, q] * self.X[p]
             terms = []
             if self.small:
-                terms = [tex(" + ".join(_paren(self.R[p, q]) + " " + _tuple_tex(self.X[p]).tex for p in range(self.n)))]
+                terms = [tex(" + ".join(_given_tex(self.given_r[p][q]) + " " + _given_tuple(self.given_x[p]).tex
+                                        for p in range(self.n)))]
             self.step(Chain(tex(rf"\sum_{{i=1}}^{{n}} \gamma_{{i{q + 1}}} \boldsymbol{{x}}_i"),
                             terms + [_tuple_tex(list(weighted))]),
                       words(f"the weighted sum of the points for component {q + 1}"), f"wsum_{q + 1}",
@@ -459,7 +558,7 @@ class _WorkedMStep:
             self.steps.append(self._chain(tex(rf"\boldsymbol{{\mu}}_{q + 1}"),
                                      [tex(r"\frac{1}{%s} %s" % (_q(self.nk[q]), _tuple_tex(list(weighted)).tex))],
                                      list(mean), words("divide by ", tex(f"N_{q + 1}")), f"mu_{q + 1}",
-                                     checked("equals numerics.gmm.m_step's mean to 1e-9",
+                                     checked(f"equals {self.oracle_name}'s mean to 1e-9",
                                              np.allclose([to_float(v) for v in mean], m_num[q], rtol=1e-9,
                                                          atol=1e-12))))
             self.mu.append(mean)
@@ -477,7 +576,7 @@ class _WorkedMStep:
             header = [tex("i"), tex(rf"\gamma_{{i{q + 1}}}"), tex(rf"\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1}"),
                       tex(rf"\gamma_{{i{q + 1}}} (\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1})"
                          rf"(\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1})^{{\mathsf T}}")]
-            rows = [[p + 1, _cellq(self.R[p, q]), _tuple_tex(list(devs[p])),
+            rows = [[p + 1, _given_cell(self.given_r[p][q]), _tuple_tex(list(devs[p])),
                      _mat(self.R[p, q] * devs[p] * devs[p].T)] for p in range(self.n)]
             self.step(Table(header, rows, align="cccc"),
                       words(f"component {q + 1}: the deviations from the new mean and their weighted outer products"),
@@ -508,7 +607,7 @@ class _WorkedMStep:
             self.steps.append(self._chain(tex(rf"\boldsymbol{{\Sigma}}_{q + 1}"),
                                      [tex(r"\frac{1}{%s} \boldsymbol{S}_{%d}" % (_q(self.nk[q]), q + 1))], cov,
                                      words("divide by ", tex(f"N_{q + 1}")), f"cov_{q + 1}",
-                                     checked("equals numerics.gmm.m_step's covariance to 1e-9",
+                                     checked(f"equals {self.oracle_name}'s covariance to 1e-9",
                                              np.allclose(_floats(cov), c_num[q], rtol=1e-9, atol=1e-12))))
             self.cov.append(cov)
         self.cov_answer = [cov.tolist() for cov in self.cov]
@@ -530,7 +629,7 @@ class _WorkedMStep:
                                  [tex(r"\frac{1}{%s} \left(%s\right)" % (_q(self.N), " + ".join(
                                      rf"\boldsymbol{{S}}_{q + 1}" for q in range(self.K))))], cov,
                                  words("pool the scatters and divide by ", tex("N")), "cov",
-                                 checked("equals numerics.gmm.m_step's tied covariance to 1e-9",
+                                 checked(f"equals {self.oracle_name}'s tied covariance to 1e-9",
                                          np.allclose(_floats(cov), c_num, rtol=1e-9, atol=1e-12))))
         self.cov = [cov]
         self.cov_answer = cov.tolist()
@@ -551,7 +650,8 @@ class _WorkedMStep:
                 header = [tex("i"), tex(rf"\gamma_{{i{q + 1}}}")] + \
                          [tex(rf"\gamma_{{i{q + 1}}}(x_{{i{j + 1}}} - \mu_{{{q + 1}{j + 1}}})^2") for j in range(self.d)]
                 vals = [[self.R[p, q] * devs[p][j] ** 2 for j in range(self.d)] for p in range(self.n)]
-                rows = [[p + 1, _cellq(self.R[p, q])] + [_cellq(v) for v in vals[p]] for p in range(self.n)]
+                rows = [[p + 1, _given_cell(self.given_r[p][q])] + [_cellq(v) for v in vals[p]]
+                        for p in range(self.n)]
                 rows.append(["sum", _cellq(self.nk[q])] + [_cellq(v) for v in sums])
                 self.step(Table(header, rows, align="c" * len(header)),
                           words(f"component {q + 1}: weighted squared deviations, coordinate by coordinate"),
@@ -562,7 +662,7 @@ class _WorkedMStep:
             self.steps.append(self._chain(tex(rf"(\sigma^2_{{{q + 1}j}})_{{j=1}}^{{{self.d}}}"),
                                      [tex(r"\frac{1}{%s} %s" % (_q(self.nk[q]), _tuple_tex(sums).tex))], var,
                                      words("divide the column sums by ", tex(f"N_{q + 1}")), f"cov_{q + 1}",
-                                     checked("equals numerics.gmm.m_step's variances to 1e-9",
+                                     checked(f"equals {self.oracle_name}'s variances to 1e-9",
                                              np.allclose([to_float(v) for v in var], c_num[q], rtol=1e-9,
                                                          atol=1e-12))))
             self.cov.append(var)
@@ -582,7 +682,7 @@ class _WorkedMStep:
             if self.small:
                 header = [tex("i"), tex(rf"\gamma_{{i{q + 1}}}"), tex(rf"\|\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1}\|^2"),
                           tex(rf"\gamma_{{i{q + 1}}} \|\boldsymbol{{x}}_i - \boldsymbol{{\mu}}_{q + 1}\|^2")]
-                rows = [[p + 1, _cellq(self.R[p, q]), _cellq(sq[p]), _cellq(self.R[p, q] * sq[p])]
+                rows = [[p + 1, _given_cell(self.given_r[p][q]), _cellq(sq[p]), _cellq(self.R[p, q] * sq[p])]
                         for p in range(self.n)]
                 rows.append(["sum", _cellq(self.nk[q]), "", _cellq(total)])
                 self.step(Table(header, rows, align="cccc"),
@@ -593,7 +693,7 @@ class _WorkedMStep:
             self.steps.append(self._chain(tex(rf"\sigma^2_{{{q + 1}}}"),
                                      [tex(r"\frac{%s}{%d \cdot %s}" % (_q(total), self.d, _q(self.nk[q])))],
                                      var, words("divide by ", tex(f"d N_{q + 1}")), f"cov_{q + 1}",
-                                     checked("equals numerics.gmm.m_step's variance to 1e-9",
+                                     checked(f"equals {self.oracle_name}'s variance to 1e-9",
                                              np.isclose(to_float(var), c_num[q], rtol=1e-9, atol=1e-12))))
             self.cov.append(var)
         self.cov_answer = list(self.cov)

@@ -118,14 +118,23 @@ count). The functions :func:`score`, :func:`align`, :func:`count_optimal`,
 an aligner for one call. Where each part lives: ``_scoring`` (the validated
 scoring, the sequences encoded for the kernels), ``_kernels`` (the compiled
 sweeps and the arrow bits), ``_aligner`` (the aligner), ``_alignments`` (the
-alignments it returns), ``_functions`` (the functions).
+alignments it returns), ``_functions`` (the functions), ``_reference`` (the same tables, score, exact count and
+rescoring in pure Python for hand-sized pairs: what the worked alignment checks against, with no
+numba to load). The package imports each name on its first use.
 """
-from ._aligner import DPTables, PairwiseAligner
-from ._alignments import Alignment, PairwiseAlignments, semiglobal_ranges
-from ._functions import align, alignment_score, count_optimal, dp_tables, score
-from ._kernels import (M_END, M_FROM_M, M_FROM_X, M_FROM_Y, M_START, X_FROM_M, X_FROM_X, X_FROM_Y, Y_FROM_M,
-                       Y_FROM_X, Y_FROM_Y)
-from ._scoring import MODES
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
+
+if TYPE_CHECKING:  # what type checkers and linters see; at run time each name is imported on first use
+    from ._aligner import DPTables, PairwiseAligner
+    from ._alignments import Alignment, PairwiseAlignments, semiglobal_ranges
+    from ._functions import align, alignment_score, count_optimal, dp_tables, score
+    from ._kernels import (M_END, M_FROM_M, M_FROM_X, M_FROM_Y, M_START, X_FROM_M, X_FROM_X, X_FROM_Y, Y_FROM_M,
+                           Y_FROM_X, Y_FROM_Y)
+    from ._scoring import MODES
 
 __all__ = [
     "MODES",
@@ -143,3 +152,17 @@ __all__ = [
     "X_FROM_M", "X_FROM_X", "X_FROM_Y",
     "Y_FROM_M", "Y_FROM_X", "Y_FROM_Y", "M_END",
 ]
+
+#: Where each public name lives: importing the package loads nothing (no numpy, no numba); a name's
+#: module is imported on its first use, so that the worked alignment, which checks hand-sized tables
+#: against :mod:`._reference` (pure Python), never loads the compiled kernels.
+_MODULES = {
+    "MODES": "._scoring",
+    "PairwiseAligner": "._aligner", "DPTables": "._aligner",
+    "Alignment": "._alignments", "PairwiseAlignments": "._alignments", "semiglobal_ranges": "._alignments",
+    **{name: "._functions" for name in ("score", "align", "count_optimal", "dp_tables", "alignment_score")},
+    **{name: "._kernels" for name in ("M_FROM_M", "M_FROM_X", "M_FROM_Y", "M_START", "X_FROM_M", "X_FROM_X",
+                                      "X_FROM_Y", "Y_FROM_M", "Y_FROM_X", "Y_FROM_Y", "M_END")},
+}
+
+__getattr__, __dir__ = lazy_names(__name__, _MODULES, globals())

@@ -7,7 +7,7 @@ is large, blocks of :func:`block_rows` rows go through matrix products instead.
 """
 from __future__ import annotations
 
-import numba
+from .._jit import njit
 import numpy as np
 
 _CHUNK_BYTES = 1 << 24   # rows per block chosen so the widest block temporary is about this size
@@ -18,7 +18,7 @@ def block_rows(n: int, width: int) -> int:
     return max(64, min(n, _CHUNK_BYTES // (8 * max(width, 1))))
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _normalise_block(R, const, log_norm, nk):  # pragma: no cover - compiled
     """In place: R (c, K) of squared distances -> responsibilities; log p(x_n) into log_norm; nk += column sums."""
     c, K = R.shape
@@ -44,7 +44,7 @@ def _normalise_block(R, const, log_norm, nk):  # pragma: no cover - compiled
         log_norm[i] = m + np.log(s)
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _block_sq_dist(Y, b, d, out):  # pragma: no cover - compiled
     """out[i, k] = sum_j (Y[i, k d + j] - b[k d + j])^2 for Y of shape (c, K d)."""
     c, K = out.shape
@@ -58,7 +58,7 @@ def _block_sq_dist(Y, b, d, out):  # pragma: no cover - compiled
             out[i, k] = acc
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _diag_scatter_kernel(X, R, means, out):  # pragma: no cover - compiled
     """out[k, j] += sum_n R[n, k] (X[n, j] - means[k, j])^2 (centred)."""
     n, d = X.shape
@@ -73,7 +73,7 @@ def _diag_scatter_kernel(X, R, means, out):  # pragma: no cover - compiled
                 out[k, j] += r * t * t
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _full_scatter_kernel(X, R, means, out):  # pragma: no cover - compiled
     """out[k] += sum_n R[n, k] (x_n - mu_k)(x_n - mu_k)^T, four rows at a time (a rank-4 update
     per pass over the d x d accumulator, whose inner loop vectorises)."""
@@ -113,7 +113,7 @@ def _full_scatter_kernel(X, R, means, out):  # pragma: no cover - compiled
                 out[k, a, b] += acc[a, b]
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _tied_scatter_kernel(X, ref, R, Ms, within, G):  # pragma: no cover - compiled
     """within += sum_n s_n (x_n - mbar_n)(x_n - mbar_n)^T, G += sum_n r_n r_n^T / s_n (see module doc)."""
     n, d = X.shape
@@ -143,7 +143,7 @@ def _tied_scatter_kernel(X, ref, R, Ms, within, G):  # pragma: no cover - compil
 # Exact centred squared distances ||(x_n - mu_k) U_k||^2 for the whole data, one compiled pass;
 # used instead of block matrix products when the work per row is small (see _use_kernels).
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _full_maha_kernel(X, ref, means, chol, out):  # pragma: no cover - compiled
     n, d = X.shape
     K = means.shape[0]
@@ -164,7 +164,7 @@ def _full_maha_kernel(X, ref, means, chol, out):  # pragma: no cover - compiled
             out[i, k] = acc
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _tied_maha_kernel(X, ref, means, chol, out):  # pragma: no cover - compiled
     n, d = X.shape
     K = means.shape[0]
@@ -190,7 +190,7 @@ def _tied_maha_kernel(X, ref, means, chol, out):  # pragma: no cover - compiled
             out[i, k] = acc
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _diag_maha_kernel(X, ref, means, chol, out):  # pragma: no cover - compiled
     n, d = X.shape
     K = means.shape[0]
@@ -203,7 +203,7 @@ def _diag_maha_kernel(X, ref, means, chol, out):  # pragma: no cover - compiled
             out[i, k] = acc
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _spherical_maha_kernel(X, ref, means, chol, out):  # pragma: no cover - compiled
     n, d = X.shape
     K = means.shape[0]
@@ -216,7 +216,7 @@ def _spherical_maha_kernel(X, ref, means, chol, out):  # pragma: no cover - comp
             out[i, k] = acc * (chol[k] * chol[k])
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _shifted_sums_kernel(X, ref, R, sums):  # pragma: no cover - compiled
     """sums[k, j] += sum_n R[n, k] (X[n, j] - ref[j])."""
     n, d = X.shape

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import sys
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -11,12 +10,13 @@ from typing import Any, Iterable
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .. import limits
 from ._covariance import _ops
 from ._em import n_parameters
 from ._metrics import adjusted_rand_index
 from ._mixture import GaussianMixture
 from ._types import COVARIANCE_TYPES
-from ._validation import ConvergenceWarning, RandomState, _check_n_components, _check_X, _stderr_is_terminal
+from ._validation import ConvergenceWarning, RandomState, _check_n_components, _check_X
 
 
 def parse_k_values(k_values: int | str | Iterable[int]) -> list[int]:
@@ -44,9 +44,13 @@ def parse_k_values(k_values: int | str | Iterable[int]) -> list[int]:
                     a, b = int(lo), int(hi)
                     if a > b:
                         raise ValueError
+                    limits.require("models", len(out) + b - a + 1,
+                                   what=f"k_values: {k_values!r} asks for this many numbers of components")
                     out.extend(range(a, b + 1))
                 else:
                     out.append(int(part))
+            except limits.LimitError:
+                raise
             except ValueError:
                 raise ValueError(f"k_values: {part!r} in {k_values!r} does not parse; expected a range "
                                  "like 1-6 (low <= high) or a list like 1,2,5") from None
@@ -143,7 +147,8 @@ def select(X: ArrayLike, k_values: int | str | Iterable[int], covariance_types: 
         True classes; each row then gets the adjusted Rand index of the
         model's ``predict(X)``.
     progress : bool or None
-        A tqdm bar on stderr; ``None`` shows it only when stderr is a terminal.
+        A tqdm bar on stderr; ``None`` shows it when stderr is a terminal or in a notebook
+        (:func:`numerics.progress.enabled`).
 
     Returns
     -------
@@ -153,20 +158,20 @@ def select(X: ArrayLike, k_values: int | str | Iterable[int], covariance_types: 
     X = _check_X(X)
     ks = parse_k_values(k_values)
     types = _parse_covariance_types(covariance_types)
+    limits.require("models", len(ks) * len(types),
+                   what=f"k_values and covariance_types: {len(ks)} numbers of components times {len(types)} "
+                        "covariance types")
     for k in ks:
         _check_n_components(k, X.shape[0], "k_values")
     if labels is not None:
         labels = np.asarray(labels)
         if labels.shape != (X.shape[0],):
             raise ValueError(f"labels: shape {labels.shape}; expected one label per sample, ({X.shape[0]},)")
-    if progress is None:
-        progress = _stderr_is_terminal()
-    from tqdm.auto import tqdm
+    from ..progress import bar as progress_bar
 
     rows: list[dict[str, Any]] = []
     best_i, best_model = -1, None
-    with tqdm(total=len(ks) * len(types), desc="gmm select", file=sys.stderr, disable=not progress,
-              leave=False) as bar:
+    with progress_bar(total=len(ks) * len(types), desc="gmm select", unit="fit", progress=progress) as bar:
         for k in ks:
             for cov in types:
                 bar.set_postfix_str(f"k={k} {cov}")

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import sys
 import time
 from dataclasses import dataclass, field
 
@@ -37,7 +36,8 @@ import numpy as np
 from .convolution import (Adam, _check_conv, _conv2d_backward, _conv2d_forward, linear, linear_backward, maxpool2d,
                           maxpool2d_backward, relu, relu_backward, softmax_cross_entropy)
 
-__all__ = ["Conv2D", "ReLU", "MaxPool2D", "Flatten", "Linear", "Sequential", "build_cnn", "train",
+__all__ = ["Conv2D", "ReLU", "MaxPool2D", "Flatten", "Linear", "Sequential", "build_cnn", "check_architecture",
+           "max_conv_layers", "DATASET_SHAPES", "train",
            "evaluate", "History", "sweep", "plot_learning_curve", "plot_sweep"]
 
 
@@ -212,14 +212,8 @@ def build_cnn(input_shape: tuple[int, int, int], n_classes: int, *, conv_layers:
     random_state : int
         Seed of the initial weights.
     """
-    if not isinstance(conv_layers, int) or conv_layers < 0:
-        raise ValueError(f"conv_layers: {conv_layers!r}; expected an integer >= 0")
-    if not isinstance(kernel_size, int) or kernel_size < 1 or kernel_size % 2 == 0:
-        raise ValueError(f"kernel_size: {kernel_size!r}; expected an odd integer >= 1 (so 'same' padding "
-                         f"keeps the image size)")
-    channels = tuple(channels) if channels is not None else tuple(16 * 2 ** i for i in range(conv_layers))
-    if len(channels) != conv_layers:
-        raise ValueError(f"channels: {len(channels)} values for {conv_layers} conv layers")
+    channels = check_architecture(input_shape, n_classes, conv_layers=conv_layers, kernel_size=kernel_size,
+                                  channels=channels)[1]
     rng = np.random.default_rng(random_state)
     c, h, w = input_shape
     layers: list = []
@@ -231,6 +225,77 @@ def build_cnn(input_shape: tuple[int, int, int], n_classes: int, *, conv_layers:
             h, w = h // 2, w // 2
     layers += [Flatten(), Linear(c * h * w, n_classes, rng=rng, dtype=dtype)]
     return Sequential(layers)
+
+
+def check_architecture(input_shape, n_classes: int, *, conv_layers: int = 2, kernel_size: int = 3,
+                       channels=None, what: str = "",
+                       names: tuple[str, str] = ("conv_layers", "kernel_size")) -> tuple[int, tuple[int, ...]]:
+    r"""Refuse, before anything is built, a network :func:`build_cnn` cannot sensibly build.
+
+    * ``kernel_size``: odd, at least 1 and at most the side of the images
+      the first conv layer sees (the largest for 8x8 digits is 7);
+    * ``conv_layers``: at most :math:`\lfloor \log_2 \min(H, W) \rfloor + 1`,
+      the blocks that pool the image down to 1x1 plus one conv layer on it
+      (8x8 digits: 4, 28x28: 5, 32x32: 6);
+    * the weight count against the limit ``parameters``
+      (:mod:`numerics.limits`, default 50 million).
+
+    Returns ``(n_params, channels)``. ``what`` (e.g. ``" for digits"``) is
+    added to the messages; ``names`` are the names the messages give
+    ``conv_layers`` and ``kernel_size``. Raises ValueError naming the parameter.
+    """
+    from . import limits
+    if (not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3
+            or not all(isinstance(n, (int, np.integer)) and n >= 1 for n in input_shape)):
+        raise ValueError(f"input_shape: {input_shape!r}; expected (channels, height, width), positive integers")
+    if not isinstance(n_classes, (int, np.integer)) or isinstance(n_classes, bool) or n_classes < 1:
+        raise ValueError(f"n_classes: {n_classes!r}; expected a positive integer")
+    layers_name, kernel_name = names
+    if not isinstance(conv_layers, (int, np.integer)) or isinstance(conv_layers, bool) or conv_layers < 0:
+        raise ValueError(f"{layers_name}: {conv_layers!r}; expected an integer >= 0")
+    if (not isinstance(kernel_size, (int, np.integer)) or isinstance(kernel_size, bool) or kernel_size < 1
+            or kernel_size % 2 == 0):
+        raise ValueError(f"{kernel_name}: {kernel_size!r}; expected an odd integer >= 1 (so 'same' padding "
+                         f"keeps the image size)")
+    c, h, w = (int(n) for n in input_shape)
+    side = min(h, w)
+    images = f"{h}x{w} images{what}"
+    if conv_layers and kernel_size > side:
+        largest = side if side % 2 else side - 1
+        raise ValueError(f"{kernel_name}: {kernel_size} is larger than the {images} the first conv layer sees; "
+                         f"the largest kernel for {images} is {largest}")
+    most = max_conv_layers((c, h, w))
+    if conv_layers > most:
+        raise ValueError(f"{layers_name}: {conv_layers} is more than {images} allow: {most - 1} 2x2 max-pools "
+                         f"bring the smaller side to 1, and one more conv layer sees that; at most {most} conv layers")
+    channels = tuple(channels) if channels is not None else tuple(16 * 2 ** i for i in range(conv_layers))
+    if len(channels) != conv_layers:
+        raise ValueError(f"channels: {len(channels)} values for {conv_layers} conv layers")
+    for n in channels:
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+            raise ValueError(f"channels: {n!r}; expected positive integers")
+    n_params, c_in = 0, c
+    for c_out in channels:
+        n_params += c_in * int(c_out) * kernel_size * kernel_size + int(c_out)
+        c_in = int(c_out)
+        if h >= 2 and w >= 2:
+            h, w = h // 2, w // 2
+    n_params += c_in * h * w * int(n_classes) + int(n_classes)
+    limits.require("parameters", n_params,
+                   what=f"{kernel_name}: a network of {conv_layers} conv layer(s) with {kernel_size}x{kernel_size} "
+                        f"kernels on {c}x{int(input_shape[1])}x{int(input_shape[2])} images{what}, its weights")
+    return n_params, tuple(int(n) for n in channels)
+
+
+def max_conv_layers(input_shape) -> int:
+    """The most conv layers :func:`check_architecture` allows on images of ``input_shape`` (C, H, W)."""
+    return int(min(input_shape[1], input_shape[2])).bit_length()
+
+
+#: The image shape (C, H, W) and class count of each data set of :func:`numerics.images.load_dataset`,
+#: known before it is loaded (so a network that does not fit is refused before reading any data).
+DATASET_SHAPES = {"digits": ((1, 8, 8), 10), "fashion-mnist": ((1, 28, 28), 10), "mnist": ((1, 28, 28), 10),
+                  "cifar10": ((3, 32, 32), 10)}
 
 
 # ================================================================ training
@@ -280,12 +345,18 @@ def train(model: Sequential, X_train: np.ndarray, y_train: np.ndarray, X_test: n
     random_state : int
         Seed of the per-epoch shuffles.
     progress : bool or None
-        A tqdm bar on stderr; None (default) shows it only when stderr is a terminal.
+        A tqdm bar on stderr; None (default) shows it when stderr is a terminal or in a notebook
+        (:func:`numerics.progress.enabled`).
     blas_threads : int or None
-        BLAS threads while training (through threadpoolctl when installed);
-        None leaves the BLAS default. The mini-batch products are small: one
-        thread is fastest, and several threads slow down badly when other
-        work shares the cores.
+        Threads while training: the conv layers' engine
+        (:mod:`numerics.convolution`) splits a batch among this many threads
+        of its own when the work is large enough, and BLAS runs on one thread
+        (through threadpoolctl), since a multi-threaded BLAS spin-waits and
+        slows down badly when other work shares the cores. None: the engine
+        takes the BLAS pool's size (by default the usable cores) and BLAS
+        keeps its default outside the conv layers. The digits CNN's
+        mini-batches are too small to share: one thread (the default) is as
+        fast.
 
     Returns
     -------
@@ -301,10 +372,9 @@ def train(model: Sequential, X_train: np.ndarray, y_train: np.ndarray, X_test: n
     rng = np.random.default_rng(random_state)
     history = History()
     n = len(X_train)
-    show = sys.stderr.isatty() if progress is None else progress
-    from tqdm import tqdm
-    with _blas_threads(blas_threads), tqdm(total=epochs * math.ceil(n / batch_size), desc=description,
-                                           unit="batch", file=sys.stderr, disable=not show, leave=False) as bar:
+    from .progress import bar as progress_bar
+    with _blas_threads(blas_threads), progress_bar(total=epochs * math.ceil(n / batch_size), desc=description,
+                                                   unit="batch", progress=progress) as bar:
         for epoch in range(epochs):
             order = rng.permutation(n)
             t0 = time.perf_counter()
@@ -347,6 +417,8 @@ def sweep(data, *, conv_layers=(1, 2), kernel_sizes=(3, 5), lrs=(1e-3, 1e-2), ep
         ``final_test_loss``, ``final_train_loss``, ``history`` (a :class:`History`).
     """
     rows = []
+    for layers, k in itertools.product(conv_layers, kernel_sizes):  # every model checked before any is trained
+        check_architecture(data.input_shape, data.n_classes, conv_layers=layers, kernel_size=k)
     for layers, k, lr in itertools.product(conv_layers, kernel_sizes, lrs):
         model = build_cnn(data.input_shape, data.n_classes, conv_layers=layers, kernel_size=k,
                           random_state=random_state)
@@ -361,15 +433,19 @@ def sweep(data, *, conv_layers=(1, 2), kernel_sizes=(3, 5), lrs=(1e-3, 1e-2), ep
 
 
 def _blas_threads(n: int | None):
-    """A context limiting the BLAS thread pool to ``n`` threads (no-op without threadpoolctl)."""
+    """A context giving the conv engine ``n`` threads and BLAS one (no-op for None)."""
     import contextlib
+    from .convolution import _engine_threads
     if n is None:
         return contextlib.nullcontext()
+    stack = contextlib.ExitStack()
+    stack.enter_context(_engine_threads(n))
     try:
         from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        return contextlib.nullcontext()
-    return threadpool_limits(n, user_api="blas")
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        return stack
+    stack.enter_context(threadpool_limits(1, user_api="blas"))
+    return stack
 
 
 # ================================================================= figures

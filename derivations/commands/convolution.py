@@ -89,18 +89,18 @@ def _conv(args) -> int:
         if args.bias or args.flip or args.stride != "1" or args.padding != "0":
             raise ValueError("--backprop: works the backward pass for stride 1, no padding, no flip and no bias; "
                              "leave out --stride, --padding, --flip and --bias")
-        return emit(backprop(args.input, args.kernel, args.grad_output), args)
+        return emit(backprop(args.input, args.kernel, args.grad_output, digits=args.digits), args)
     if args.grad_output:
         raise ValueError("--grad-output: only with --backprop")
     return emit(convolve(args.input, args.kernel, bias=args.bias, stride=args.stride, padding=args.padding,
-                         flip=args.flip), args)
+                         flip=args.flip, digits=args.digits), args)
 
 
 def _train(args) -> int:
     from ..convolution import plot_training, train_cnn
     result = train_cnn(args.dataset, data_dir=args.data_dir, conv_layers=args.conv_layers,
                        kernel_size=args.kernel_size, lr=args.lr, epochs=args.epochs, batch_size=args.batch_size,
-                       seed=args.seed)
+                       seed=args.seed, digits=args.digits)
     return emit(result, args, plot=lambda path: plot_training(result, path))
 
 
@@ -108,5 +108,5 @@ def _sweep(args) -> int:
     from ..convolution import plot_sweep_result, sweep_cnn
     result = sweep_cnn(args.dataset, data_dir=args.data_dir, conv_layers=args.conv_layers,
                        kernel_sizes=args.kernel_sizes, lrs=args.lrs, epochs=args.epochs,
-                       batch_size=args.batch_size, seed=args.seed)
+                       batch_size=args.batch_size, seed=args.seed, digits=args.digits)
     return emit(result, args, plot=lambda path: plot_sweep_result(result, path))

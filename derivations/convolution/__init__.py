@@ -7,7 +7,7 @@ Public API:
   products with its window boxed in the input grid, the im2col product
   :math:`W P` and the doubly blocked Toeplitz product :math:`T\,\mathrm{vec}(\tilde X)`,
   each checked against the direct sums and against
-  :mod:`numerics.convolution` and :func:`scipy.signal.correlate2d`;
+  :mod:`numerics.convolution` and the shift-and-add sums of the definition;
   stride, zero padding, several input and output channels with bias, and
   ``flip=True`` for the mathematical convolution (kernel rotated by 180°).
 * :func:`backprop` -- the gradients of a convolution layer derived with SymPy

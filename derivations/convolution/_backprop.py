@@ -17,12 +17,12 @@ from ..result import Chain, Given, InlineMath, Result, Section, Step, checked, w
 from ._check import backprop_checker
 from ._input import exact_array, read_array
 from ._layers import adam_steps, maxpool_steps, relu_steps, softmax_steps
-from ._notation import matrix, plain_products, plain_sum, python_ints, symbol_matrix
+from ._notation import Numbers, matrix, plain_products, plain_sum, python_ints, symbol_matrix
 
 __all__ = ["backprop"]
 
 
-def backprop(input=None, kernel=None, grad_output=None, *, bias=None) -> Result:
+def backprop(input=None, kernel=None, grad_output=None, *, bias=None, digits: int = 4) -> Result:
     r"""Backpropagation through a convolution layer, derived and worked; then
     ReLU, 2x2 max-pooling, softmax with cross-entropy, and one Adam step.
 
@@ -46,6 +46,11 @@ def backprop(input=None, kernel=None, grad_output=None, *, bias=None) -> Result:
     kernel : matrix (kh, kw), default ``[[1,0],[0,-1]]``
     grad_output : matrix (H-kh+1, W-kw+1), default 1, 2, 3, ... in row-major order
     bias : number, optional (it does not change the gradients)
+    digits : int, default 4
+        Significant digits of every decimal rounded for display (the loss, the
+        Adam step); with a decimal typed in the input, the kernel or the
+        gradient, the worked gradients are shown as exact decimals. The
+        answers stay exact.
 
     Returns
     -------
@@ -76,16 +81,17 @@ def backprop(input=None, kernel=None, grad_output=None, *, bias=None) -> Result:
     if bias is not None:
         parse_number(bias, what="--bias")  # checked, but the bias does not change any gradient
 
+    show = Numbers.of(input, kernel, grad_output, digits=digits)
     steps: list = []
     answer: dict = {}
     sources: dict = {}
-    steps += _conv_layer_steps(X, K, G, answer, sources)
+    steps += _conv_layer_steps(X, K, G, answer, sources, show)
     steps += relu_steps(answer, sources)
     steps += maxpool_steps(answer, sources)
-    steps += softmax_steps(answer, sources)
-    steps += adam_steps(answer, sources)
-    givens = [Given("input X", matrix(X)), Given("kernel W", matrix(K)),
-              Given("upstream gradient G = dL/dY", matrix(G))]
+    steps += softmax_steps(answer, sources, show)
+    steps += adam_steps(answer, sources, show)
+    givens = [Given("input X", matrix(show(X))), Given("kernel W", matrix(show(K))),
+              Given("upstream gradient G = dL/dY", matrix(show(G)))]
     return Result(kind="conv.backprop", title="Backpropagation through a CNN: convolution, ReLU, max-pooling, "
                                               "softmax cross-entropy, Adam",
                   givens=givens, steps=steps, answer=python_ints(answer), sources=sources,
@@ -114,7 +120,7 @@ def _rot180(A: sp.Matrix) -> sp.Matrix:
     return sp.Matrix(A.rows, A.cols, lambda i, j: A[A.rows - 1 - i, A.cols - 1 - j])
 
 
-def _conv_layer_steps(X, K, G, answer, sources) -> list:
+def _conv_layer_steps(X, K, G, answer, sources, show: Numbers = Numbers()) -> list:
     """dL/dW, dL/dX and dL/db derived with a symbol for every entry, then worked on X, K and G."""
     from ...numerics.convolution import conv2d_backward
     H, W = X.shape
@@ -185,19 +191,20 @@ def _conv_layer_steps(X, K, G, answer, sources) -> list:
     how = "equals SymPy's derivative with the numbers substituted, and numerics.convolution.conv2d_backward (float64)"
     Gp = _pad_matrix(sp.Matrix(Gm), kh - 1, kw - 1)
     steps.append(Step(Chain(InlineMath(Tex(r"\frac{\partial L}{\partial W}"), "dL/dW"),
-                            [InlineMath(Tex(sp.latex(Xm) + r"\star" + sp.latex(Gm)), "X ⋆ G"), dW]),
+                            [InlineMath(Tex(sp.latex(show(Xm)) + r"\star" + sp.latex(show(Gm))), "X ⋆ G"),
+                             show(dW)]),
                       why=words("worked: cross-correlate the input with G; for example entry (1, 1) is ",
-                                plain_products([(X[u, v], G[u, v]) for u in range(OH) for v in range(OW)]),
-                                " = ", dW[0, 0]),
+                                plain_products(show([(X[u, v], G[u, v]) for u in range(OH) for v in range(OW)])),
+                                " = ", show(dW[0, 0])),
                       check=checked(how, ok_num and ok_sub), label="dW"))
     steps.append(Step(Chain(InlineMath(Tex(r"\frac{\partial L}{\partial X}"), "dL/dX"),
-                            [InlineMath(Tex(sp.latex(Gp) + r"\star" + sp.latex(_rot180(sp.Matrix(Km)))),
-                                        "pad(G) ⋆ rot180(W)"), dX]),
+                            [InlineMath(Tex(sp.latex(show(Gp)) + r"\star" + sp.latex(show(_rot180(sp.Matrix(Km))))),
+                                        "pad(G) ⋆ rot180(W)"), show(dX)]),
                       why=words("worked: pad G with ", sp.Integer(kh - 1), " row(s) and ", sp.Integer(kw - 1),
                                 " column(s) of zeros, rotate the kernel by 180 degrees, cross-correlate"),
                       check=checked(how, ok_num and ok_sub), label="dX"))
     steps.append(Step(Chain(InlineMath(Tex(r"\frac{\partial L}{\partial b}"), "dL/db"),
-                            [plain_sum(list(G.flatten())), db]),
+                            [plain_sum(show(list(G.flatten()))), show(db)]),
                       why=words("worked: the sum of G"), check=checked(how, ok_num and ok_sub), label="db"))
     answer.update({"grad_weight": dW.tolist(), "grad_input": dX.tolist(), "grad_bias": db})
     sources.update({"grad_weight": "dW", "grad_input": "dX", "grad_bias": "db"})

@@ -14,6 +14,7 @@ import sympy as sp
 
 from ..markup import Tex
 from ..result import Chain, Given, InlineMath, Prose, Result, Step, Table, checked, words
+from ..shown import decimal, text_of, validate_digits
 
 __all__ = ["train_cnn", "sweep_cnn"]
 
@@ -37,7 +38,7 @@ def _architecture_table(model, input_shape) -> Table:
 
 def train_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: int = 2, kernel_size: int = 3,
               lr: float = 1e-3, epochs: int = 20, batch_size: int = 64, seed: int = 0, plot=None,
-              progress: bool | None = None) -> Result:
+              progress: bool | None = None, digits: int = 4) -> Result:
     """Train the numpy CNN of :func:`numerics.cnn.build_cnn` with Adam and report it.
 
     Parameters
@@ -50,6 +51,9 @@ def train_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: int = 2, k
         initial weights and the batches).
     plot : path, optional
         Write the learning curve (loss and accuracy per epoch) there.
+    digits : int, default 4
+        Significant digits of every decimal shown (losses, accuracies); the
+        answer keeps the full floats.
 
     Returns
     -------
@@ -58,10 +62,14 @@ def train_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: int = 2, k
         ``history`` (``train_loss``, ``train_accuracy``, ``test_loss``,
         ``test_accuracy``: one value per epoch), ``n_params``, ``architecture``.
     """
-    from ...numerics.cnn import build_cnn, evaluate, train
+    from ...numerics.cnn import DATASET_SHAPES, build_cnn, check_architecture, evaluate, train
     _check_positive_int(epochs, "epochs")
     _check_positive_int(batch_size, "batch_size")
     _check_lr(lr)
+    digits = validate_digits(digits)
+    if dataset in DATASET_SHAPES:  # refused before any data is read
+        check_architecture(*DATASET_SHAPES[dataset], conv_layers=conv_layers, kernel_size=kernel_size,
+                           what=f" of {dataset}")
     data = _load_standardized(dataset, data_dir, seed)
     model = build_cnn(data.input_shape, data.n_classes, conv_layers=conv_layers, kernel_size=kernel_size,
                       random_state=seed)
@@ -69,7 +77,8 @@ def train_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: int = 2, k
     h = train(model, data.X_train, data.y_train, data.X_test, data.y_test, epochs=epochs, batch_size=batch_size,
               lr=lr, random_state=seed, progress=progress)
     loss, acc = evaluate(model, data.X_test, data.y_test)
-    rows = [[sp.Integer(e + 1), h.train_loss[e], h.train_accuracy[e], h.test_loss[e], h.test_accuracy[e]]
+    rows = [[sp.Integer(e + 1), *(decimal(v, digits) for v in (h.train_loss[e], h.train_accuracy[e],
+                                                                   h.test_loss[e], h.test_accuracy[e]))]
             for e in range(h.epochs)]
     steps = [
         Step(arch, why=words(f"the model: {conv_layers} block(s) of convolution ({kernel_size}x{kernel_size}, "
@@ -81,7 +90,7 @@ def train_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: int = 2, k
                        f"{batch_size} in a new seeded order each epoch; the train columns are means over the "
                        f"epoch's batches, the test columns are measured after it"),
              label="history"),
-        Step(Chain(InlineMath(Tex(r"\text{test accuracy}"), "test accuracy"), [sp.Float(acc, 6)]),
+        Step(Chain(InlineMath(Tex(r"\text{test accuracy}"), "test accuracy"), [decimal(acc, digits)]),
              why=words(f"after {epochs} epoch(s), on {len(data.y_test)} held-out images"),
              check=checked("recomputed from the trained model's predictions on the test set, equal to the "
                            "last epoch's value", np.isclose(acc, h.test_accuracy[-1])),
@@ -116,12 +125,16 @@ def plot_training(result: Result, path) -> None:
     plot_learning_curve(History(**result.answer["history"]), path,
                         title=f"{g['data set']}: {g['conv layers']} conv layer(s), kernel {g['kernel size']}, "
                               f"lr {g['learning rate']}, batch {g['batch size']}")
+    result.add_figure(path)  # a .png is shown with the result in a notebook
 
 
 def sweep_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: Sequence[int] = (1, 2),
               kernel_sizes: Sequence[int] = (3, 5), lrs: Sequence[float] = (1e-3, 1e-2), epochs: int = 10,
-              batch_size: int = 64, seed: int = 0, plot=None, progress: bool | None = None) -> Result:
+              batch_size: int = 64, seed: int = 0, plot=None, progress: bool | None = None,
+              digits: int = 4) -> Result:
     """Train one CNN per combination of conv layers, kernel size and learning rate.
+
+    ``digits``: significant digits of every decimal shown (the answer keeps the full floats).
 
     Returns
     -------
@@ -142,6 +155,13 @@ def sweep_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: Sequence[i
             raise ValueError(f"kernel_sizes: {v!r}; expected odd integers >= 1")
     for v in lrs:
         _check_lr(v, "lrs")
+    digits = validate_digits(digits)
+    from ...numerics.cnn import DATASET_SHAPES, check_architecture
+    if dataset in DATASET_SHAPES:  # every combination, before any data is read or any model trained
+        for layers in conv_layers:
+            for k in kernel_sizes:
+                check_architecture(*DATASET_SHAPES[dataset], conv_layers=layers, kernel_size=k,
+                                   what=f" of {dataset}", names=("conv_layers", "kernel_sizes"))
     data = _load_standardized(dataset, data_dir, seed)
     rows = sweep(data, conv_layers=tuple(conv_layers), kernel_sizes=tuple(kernel_sizes), lrs=tuple(lrs),
                  epochs=epochs, batch_size=batch_size, random_state=seed, progress=progress)
@@ -150,13 +170,14 @@ def sweep_cnn(dataset: str = "digits", *, data_dir=None, conv_layers: Sequence[i
     table = Table(["conv layers", "kernel", "lr", "parameters", "final test acc.", "best test acc.",
                    "final test loss"],
                   [[sp.Integer(r["conv_layers"]), sp.Integer(r["kernel_size"]), f"{r['lr']:g}",
-                    sp.Integer(r["n_params"]), r["final_test_accuracy"], r["best_test_accuracy"],
-                    r["final_test_loss"]] for r in runs], align="rrrrrrr")
+                    sp.Integer(r["n_params"]), *(decimal(r[k], digits) for k in
+                                                 ("final_test_accuracy", "best_test_accuracy", "final_test_loss"))]
+                   for r in runs], align="rrrrrrr")
     steps = [Step(table, why=words(f"{len(runs)} models, each trained for {epochs} epoch(s) with the same seed "
                                    f"({seed}) and batch size ({batch_size})"), label="runs"),
              Step(Prose(words(f"Best: {runs[best]['conv_layers']} conv layer(s), kernel {runs[best]['kernel_size']}, "
                               f"lr {runs[best]['lr']:g}: final test accuracy "
-                              f"{runs[best]['final_test_accuracy']:.4f}.")),
+                              f"{text_of(decimal(runs[best]['final_test_accuracy'], digits))}.")),
                   why=words("the run with the highest final test accuracy (the first of equals)"), label="best")]
     result = Result(kind="cnn.sweep", title=f"Hyperparameter sweep of the CNN on {dataset}",
                     givens=[Given("data set", dataset), Given("epochs", sp.Integer(epochs)),
@@ -174,6 +195,7 @@ def plot_sweep_result(result: Result, path) -> None:
     from ...numerics.cnn import plot_sweep
     g = {given.name: given.value for given in result.givens}
     plot_sweep(result.answer["runs"], path, title=f"{g['data set']}: final test accuracy after {g['epochs']} epoch(s)")
+    result.add_figure(path)  # a .png is shown with the result in a notebook
 
 
 def _check_positive_int(value, what):

@@ -13,7 +13,7 @@ import sympy as sp
 
 from ..markup import Tex
 from ..result import Chain, InlineMath, Section, Step, checked, words
-from ._notation import boxed_grid_tex, matrix, symbol_matrix
+from ._notation import Numbers, boxed_grid_tex, matrix, symbol_matrix
 
 __all__ = ["relu_steps", "maxpool_steps", "softmax_steps", "adam_steps", "RELU_Z", "RELU_G", "MAXPOOL_INPUT",
            "MAXPOOL_GRAD", "SOFTMAX_LABEL", "ADAM"]
@@ -119,7 +119,7 @@ def maxpool_steps(answer, sources) -> list:
     return steps
 
 
-def softmax_steps(answer, sources) -> list:
+def softmax_steps(answer, sources, show: Numbers = Numbers()) -> list:
     from ...numerics.convolution import softmax_cross_entropy
     K = 3
     z = sp.symbols("z_1:4", real=True)
@@ -129,11 +129,12 @@ def softmax_steps(answer, sources) -> list:
     for y in range(K):
         L = -sp.log(p[y])
         for k in range(K):
-            ok_rule &= sp.simplify(sp.diff(L, z[k]) - (p[k] - (1 if k == y else 0))) == 0
+            # a rational function of the exp(z_j): cancel decides that it is 0 (simplify would, 20x slower)
+            ok_rule &= sp.cancel(sp.diff(L, z[k]) - (p[k] - (1 if k == y else 0))) == 0
     zv = [sp.log(3), sp.log(2), sp.Integer(0)]
     label = SOFTMAX_LABEL
-    pv = [sp.nsimplify(sp.simplify(pk.subs(dict(zip(z, zv))))) for pk in p]
-    loss = sp.simplify(-sp.log(pv[label]))
+    pv = [sp.nsimplify(pk.subs(dict(zip(z, zv)))) for pk in p]  # exp(log 3) = 3: already rational
+    loss = -sp.log(pv[label])  # SymPy writes -log(1/q) as log(q) itself
     grad = [pv[k] - (1 if k == label else 0) for k in range(K)]
     nloss, ngrad = softmax_cross_entropy(np.array([[float(v) for v in zv]]), np.array([label]))
     ok_num = np.isclose(nloss, float(loss), rtol=1e-12) and np.allclose(ngrad[0], [float(g) for g in grad],
@@ -166,7 +167,7 @@ def softmax_steps(answer, sources) -> list:
                       check=checked("equals the softmax of numerics.convolution.softmax_cross_entropy", ok_num),
                       label="softmax"))
     steps.append(Step(Chain(sp.Symbol("L"), [InlineMath(Tex(r"-\log p_1"), "-log p_1"), loss,
-                                             sp.Float(float(loss), 6)]),
+                                             show.rounded(loss)]),
                       why=words("worked: the true class is y = 1"),
                       check=checked("equals numerics.convolution.softmax_cross_entropy's loss", ok_num),
                       label="cross_entropy"))
@@ -184,7 +185,7 @@ def softmax_steps(answer, sources) -> list:
     return steps
 
 
-def adam_steps(answer, sources) -> list:
+def adam_steps(answer, sources, show: Numbers = Numbers()) -> list:
     from ...numerics.convolution import Adam
     theta0, g = ADAM["theta0"], ADAM["g"]
     lr, b1, b2, eps = ADAM["lr"], ADAM["b1"], ADAM["b2"], ADAM["eps"]
@@ -239,11 +240,15 @@ def adam_steps(answer, sources) -> list:
                                         "theta_0 - eta m^_1 / (sqrt(v^_1) + eps)"),
                              InlineMath(Tex(r"1 - 10^{-3} \cdot \frac{1/2}{1/2 + 10^{-8}}"),
                                         "1 - 1e-3 * (1/2) / (1/2 + 1e-8)"),
-                             theta1, sp.Float(float(theta1), 12)]),
+                             theta1, show.rounded(theta1)],
+                            reasons=[None, None, None, words(
+                                "the change ", InlineMath(Tex(r"\Delta\theta = \theta_1 - \theta_0 \approx %s"
+                                                              % sp.latex(show.rounded(theta1 - theta0))),
+                                                          f"Δθ = θ_1 - θ_0 ≈ {sp.sstr(show.rounded(theta1 - theta0))}"))]),
                       why=words("the step: its size is about ", InlineMath(Tex(r"\eta"), "eta"),
                                 " whatever the scale of g (without the bias correction this first step would be ",
-                                sp.Float(float(uncorrected), 4), ", about ",
-                                sp.Float(float(uncorrected / lr), 3), " times as large)"),
+                                show.rounded(uncorrected), ", about ",
+                                show.rounded(uncorrected / lr), " times as large)"),
                       check=checked("equals numerics.convolution.Adam.step to 1e-15 relative", ok_num),
                       label="adam_step"))
     answer.update({"adam_m": m1, "adam_v": v1, "adam_param": theta1})

@@ -18,6 +18,8 @@ from ..markup import Tex
 from ..result import Chain, InlineMath, Step, checked, words
 from ._notation import fits_on_line, nested_text
 
+BLOCK_ROW_CELLS = 16   # T's product is worked block row by block row up to this many output columns
+
 __all__ = ["im2col_exact", "toeplitz_exact", "kernel_row_band", "im2col_step", "toeplitz_steps",
            "toeplitz_block_rows"]
 
@@ -83,8 +85,8 @@ def im2col_step(problem, P, Y) -> Step:
     if problem.b is None:
         links = [InlineMath(Tex("W P"), "W P")]
         if show:
-            links.append(sp.MatMul(sp.ImmutableMatrix(Wm.tolist()), sp.ImmutableMatrix(P.tolist()),
-                                   evaluate=False))
+            links.append(sp.MatMul(sp.ImmutableMatrix(problem.show(Wm.tolist())),
+                                   sp.ImmutableMatrix(problem.show(P.tolist())), evaluate=False))
     else:
         links = [InlineMath(Tex(r"W P + b\,\mathbf{1}^\top = \begin{bmatrix} W & b \end{bmatrix}"
                                 r"\begin{bmatrix} P \\ \mathbf{1}^\top \end{bmatrix}"),
@@ -92,8 +94,13 @@ def im2col_step(problem, P, Y) -> Step:
         if show:
             W_aug = [list(Wm[o]) + [problem.b[o]] for o in range(C_out)]
             P_aug = P.tolist() + [[sp.Integer(1)] * P.shape[1]]
-            links.append(sp.MatMul(sp.ImmutableMatrix(W_aug), sp.ImmutableMatrix(P_aug), evaluate=False))
-    links.append(expected)
+            links.append(sp.MatMul(sp.ImmutableMatrix(problem.show(W_aug)), sp.ImmutableMatrix(problem.show(P_aug)),
+                                   evaluate=False))
+    if fits_on_line(expected.tolist()):
+        links.append(problem.show(expected))
+    else:  # as wide as the output has cells: the output step above shows the same numbers in place
+        links.append(InlineMath(Tex(r"\text{the output above, each channel's cells in row-major order}"),
+                                "the output above, each channel's cells in row-major order"))
     orient = ("P is " + f"{P.shape[0]} x {P.shape[1]}: column n holds the window of output cell n "
               "(cells in row-major order), read row by row; W is "
               f"{C_out} x {P.shape[0]}, each output channel's kernel flattened the same way"
@@ -127,7 +134,7 @@ def toeplitz_steps(problem, T, Y) -> list:
             for u, Hu in enumerate(Hs):
                 where = "padded input column" if any(problem.padding) else "input column"
                 start = "j" if sw == 1 else f"{sw}(j-1)+1"
-                steps.append(Step(Chain(sp.Symbol(f"H_{u + 1}"), [Hu]),
+                steps.append(Step(Chain(sp.Symbol(f"H_{u + 1}"), [problem.show(Hu)]),
                                   why=words(f"kernel row {u + 1} as a banded matrix: row j holds kernel row "
                                             f"{u + 1} starting at column {start} ({OW} x {Wp}: one row per "
                                             f"output column, one column per {where})"),
@@ -164,17 +171,22 @@ def toeplitz_steps(problem, T, Y) -> list:
                                 r" \\ 1 \end{bmatrix}" % (xt, xt)),
                             f"T vec({xtext}) + b (x) 1 = [T  b (x) 1] [vec({xtext}); 1]")]
     if problem.b is None:
-        product = sp.MatMul(sp.ImmutableMatrix(T.tolist()), sp.ImmutableMatrix(vec_x), evaluate=False)
+        product = sp.MatMul(sp.ImmutableMatrix(problem.show(T.tolist())), sp.ImmutableMatrix(problem.show(vec_x)),
+                            evaluate=False)
         shown_T = T.tolist()
     else:
         shown_T = [list(T[r]) + [problem.b[r // (OH * OW)]] for r in range(T.shape[0])]
-        product = sp.MatMul(sp.ImmutableMatrix(shown_T), sp.ImmutableMatrix(vec_x + [sp.Integer(1)]),
-                            evaluate=False)
+        product = sp.MatMul(sp.ImmutableMatrix(problem.show(shown_T)),
+                            sp.ImmutableMatrix(problem.show(vec_x + [sp.Integer(1)])), evaluate=False)
     show = fits_on_line(shown_T, [[v] for v in vec_x]) and len(vec_x) <= 40
     if show:
         links.append(product)
-    links.append(sp.Transpose(sp.ImmutableMatrix([vec_y])))
-    blockwise = not show and problem.C == 1 and problem.C_out == 1
+    if fits_on_line([problem.show(vec_y)]):
+        links.append(sp.Transpose(sp.ImmutableMatrix([problem.show(vec_y)])))
+    else:  # as long as the output has cells: the output step above shows the same numbers in place
+        links.append(InlineMath(Tex(r"\text{the output above, each channel's cells in row-major order}"),
+                                "the output above, each channel's cells in row-major order"))
+    blockwise = not show and problem.C == 1 and problem.C_out == 1 and OW <= BLOCK_ROW_CELLS
     steps.append(Step(Chain(lhs, links),
                       why=words(f"T is {T.shape[0]} x {T.shape[1]}: one row per output cell (row-major"
                                 + (", output channel by output channel" if problem.C_out > 1 else "")
@@ -213,17 +225,17 @@ def toeplitz_block_rows(problem, Y) -> list:
         ok = list(total) == list(Y[0, i])
         sym_tex = " + ".join(r"H_{%d} %s_{%d}" % (u + 1, xt, r + 1) for u, r, _ in terms)
         sym_text = " + ".join(f"H_{u + 1} {xtext}_{r + 1}" for u, r, _ in terms)
-        num_tex = " + ".join(sp.latex(p_) for p_ in products)
-        num_text = " + ".join(nested_text(p_.T) + "^T" for p_ in products)
+        num_tex = " + ".join(sp.latex(problem.show(p_)) for p_ in products)
+        num_text = " + ".join(nested_text(problem.show(p_.T)) + "^T" for p_ in products)
         if problem.b is not None:
             sym_tex += " + b"
             sym_text += " + b"
-            num_tex += " + " + sp.latex(problem.b[0])
-            num_text += f" + {problem.b[0]}"
+            num_tex += " + " + sp.latex(problem.show(problem.b[0]))
+            num_text += f" + {sp.sstr(problem.show(problem.b[0]))}"
         lhs = InlineMath(Tex(r"\begin{bmatrix} %s \end{bmatrix}" % r" \\ ".join(
             r"y_{%s}" % problem.cell_index(i, j) for j in range(OW))), f"(y_{i + 1},1 .. y_{i + 1},{OW})^T")
         steps.append(Step(Chain(lhs, [InlineMath(Tex(sym_tex), sym_text), InlineMath(Tex(num_tex), num_text),
-                                      sp.ImmutableMatrix(list(Y[0, i]))]),
+                                      sp.ImmutableMatrix(problem.show(list(Y[0, i])))]),
                           why=words(f"block row {i + 1} of T times vec(X): output row {i + 1} from input rows "
                                     f"{sh * i + 1}-{sh * i + problem.kh}, where ",
                                     InlineMath(Tex(r"%s_r" % xt), f"{xtext}_r"),

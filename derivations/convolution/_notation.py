@@ -13,12 +13,15 @@ import sympy as sp
 
 from ..markup import Tex
 from ..result import Display, InlineMath
+from ..shown import decimal, exact_decimal, has_typed_decimal, validate_digits
 
 __all__ = ["LINE_EM", "python_ints", "matrix", "nested_text", "named_matrices", "fits_on_line", "factor_tex",
            "factor_text", "sum_of_products", "plain_sum", "plain_products", "boxed_grid_tex", "boxed_grid_text",
-           "symbol_matrix"]
+           "symbol_matrix", "Numbers", "matrix_steps", "GRID_ROWS", "GRID_COLUMNS"]
 
 LINE_EM = 38           # widest product displayed, in ems of an A4 page (the JSON holds every matrix in full)
+GRID_ROWS = 24         # a matrix too wide for one line is shown as a grid in blocks of at most
+GRID_COLUMNS = 16      # GRID_ROWS x GRID_COLUMNS numbers, each block fits a page
 
 
 def python_ints(value):
@@ -43,21 +46,70 @@ def nested_text(m) -> str:
 
 
 def named_matrices(items) -> Display:
-    """Several named matrices side by side: [(tex name, text name, matrix), ...]."""
-    tex = r",\quad ".join(f"{t} = {sp.latex(m)}" for t, _, m in items)
+    """Several named matrices side by side: [(tex name, text name, matrix), ...]; in LaTeX as many
+    lines (a ``gathered`` block) as it takes for each line to fit the page."""
+    lines: list[list] = []
+    for item in items:
+        if lines and fits_on_line(*(m.tolist() for _, _, m in lines[-1] + [item]), named=True):
+            lines[-1].append(item)
+        else:
+            lines.append([item])
+    tex = [r",\quad ".join(f"{t} = {sp.latex(m)}" for t, _, m in line) for line in lines]
+    tex = tex[0] if len(tex) == 1 else r"\begin{gathered}" + r" \\[4pt] ".join(tex) + r"\end{gathered}"
     text = ";  ".join(f"{x} = {nested_text(m)}" for _, x, m in items)
     return Display(InlineMath(Tex(tex), text))
 
 
-def fits_on_line(*matrices) -> bool:
-    """Whether the matrices, side by side, fit on one line of the PDF (estimated width in ems)."""
+NAMED_EM = 5.5  # what a name adds around a matrix: "W^{(1,2)} = [", "]", ",\quad"
+
+
+def fits_on_line(*matrices, named: bool = False) -> bool:
+    r"""Whether the matrices, side by side, fit on one line of the PDF (estimated width in ems);
+    ``named``: each is written ``W^{(1,2)} = [...]`` and separated by ``,\quad``."""
     width = 0.0
     for m in matrices:
-        width += 1.5
+        width += NAMED_EM if named else 1.5
         for col in zip(*m):
             width += 0.9 + max(0.5 * len(sp.sstr(v).lstrip("-")) + (0.8 if v < 0 else 0)
                                if v.is_integer else 0.5 * len(sp.sstr(v)) for v in col)
+            if width > LINE_EM:  # a wide matrix is not measured to its end (T can have 10^5 columns)
+                return False
     return width <= LINE_EM
+
+
+def matrix_steps(items, *, why, label: str, check=None) -> list:
+    """Named matrices as steps: one display ``X = [...], W = [...]`` when each fits on a line (several
+    to a line as they fit), else as
+    grids with numbered rows and columns, cut into blocks of at most :data:`GRID_ROWS` x
+    :data:`GRID_COLUMNS` that fit a page (alignment's :func:`grid_blocks`); matrices of one shape
+    stand side by side as panels of one grid. ``items`` is ``[(tex name, text name, matrix), ...]``;
+    the first step has ``label``, the others ``label-2``, ``label-3``, ...
+    """
+    from ..result import Step
+    if all(fits_on_line(m.tolist(), named=True) for _, _, m in items):  # in lines of bracketed matrices
+        return [Step(named_matrices(items), why=why, check=check, label=label)]
+    from ..alignment._format import grid_blocks  # the project's one splitter of large grids
+    groups: list[list] = []
+    for item in items:
+        if groups and groups[-1][0][2].shape == item[2].shape:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    steps = []
+    for group in groups:
+        rows, cols = group[0][2].shape
+        panels = [(InlineMath(Tex(tex), text), m.tolist()) for tex, text, m in group]
+        blocks = grid_blocks([str(i + 1) for i in range(rows)], [str(j + 1) for j in range(cols)], panels,
+                             GRID_ROWS, GRID_COLUMNS)
+        for grid, (r0, r1), (c0, c1) in blocks:
+            grid.numbered = False
+            names = (", ".join(text for _, text, _ in group) if len(group) <= 4
+                     else f"{group[0][1]} to {group[-1][1]}")
+            part = (f" ({names}: rows {r0 + 1}-{r1}, columns {c0 + 1}-{c1} of {rows} x {cols})"
+                    if len(blocks) > 1 else (f" ({names})" if len(groups) > 1 else ""))
+            steps.append(Step(grid, why=tuple(why) + (part,) if part else why, check=check,
+                              label=label if not steps else f"{label}-{len(steps) + 1}"))
+    return steps
 
 
 def factor_tex(v) -> str:
@@ -69,7 +121,7 @@ def factor_tex(v) -> str:
 def factor_text(v) -> str:
     """A factor of a product in plain text, parenthesised when negative or a fraction."""
     t = sp.sstr(v)
-    return f"({t})" if (v < 0 or not v.is_integer) else t
+    return f"({t})" if (v < 0 or (v.is_Rational and not v.is_integer)) else t
 
 
 def sum_of_products(groups: list[list[tuple]], bias, kw: int) -> InlineMath:
@@ -143,3 +195,48 @@ def boxed_grid_text(M, window) -> str:
 def symbol_matrix(name, rows, cols) -> sp.Matrix:
     """A matrix of symbols ``name_11, name_12, ...`` (1-based)."""
     return sp.Matrix(rows, cols, lambda i, j: sp.Symbol(f"{name}_{i + 1}{j + 1}"))
+
+
+class Numbers:
+    """How a worked convolution shows its numbers (the arithmetic and the answers stay exact).
+
+    With ``decimals`` (a decimal was typed in the input, the kernel, the bias
+    or the gradient), every value whose decimal expansion ends is shown as
+    that exact decimal (``1/4`` as ``0.25``; products and sums of decimals
+    always end); otherwise fractions are shown as fractions. Values that are
+    rounded for display (a loss, a weight after an Adam step) are shown to
+    ``digits`` significant digits.
+    """
+
+    def __init__(self, decimals: bool = False, digits: int = 4):
+        self.decimals = bool(decimals)
+        self.digits = validate_digits(digits)
+
+    @classmethod
+    def of(cls, *inputs, digits: int = 4) -> "Numbers":
+        """The numbers of a convolution given ``inputs`` as typed (strings, files, nested lists)."""
+        return cls(any(has_typed_decimal(v, read=_read_text) for v in inputs), digits)
+
+    def __call__(self, value):
+        """``value`` (a number, a matrix, an array or nested lists) as shown."""
+        if not self.decimals:
+            return value
+        if isinstance(value, sp.MatrixBase):
+            return value.applyfunc(exact_decimal)
+        if isinstance(value, np.ndarray):
+            out = np.empty(value.shape, dtype=object)
+            for index in np.ndindex(value.shape):
+                out[index] = exact_decimal(value[index])
+            return out
+        if isinstance(value, (list, tuple)):
+            return type(value)(self(v) for v in value)
+        return exact_decimal(value)
+
+    def rounded(self, value):
+        """``value`` to ``digits`` significant digits (a decimal that prints those digits)."""
+        return decimal(value, self.digits)
+
+
+def _read_text(path) -> str:
+    from ...numerics.inputs import read_text
+    return read_text(path, what="--input")

@@ -100,21 +100,37 @@ def _where_not_finite(arr: np.ndarray) -> str:
 
 
 def _check_X(X: ArrayLike, name: str = "X") -> np.ndarray:
+    if _is_sparse(X):   # scikit-learn's error type and words, so its estimator checks recognise them
+        raise TypeError(f"{name}: sparse input ({type(X).__name__}) is not supported; expected a dense "
+                        f"array of shape (n_samples, n_features) (convert with {name}.toarray())")
     raw = np.asarray(X)
-    if raw.dtype.kind in "USVcmM":
+    if raw.dtype.kind == "c" or (raw.dtype == object and any(isinstance(v, complex) for v in raw.flat)):
+        raise ValueError(f"{name}: Complex data not supported ({raw.dtype} values); expected real numbers")
+    if raw.dtype.kind in "USVmM":
         raise TypeError(f"{name}: an array of {raw.dtype} values; expected real numbers "
                         "(read text with numerics.io.read_matrix)")
     arr = _as_float_array(raw, name)
     if arr.ndim == 1:
-        raise ValueError(f"{name}: 1-D array of shape {arr.shape}; expected shape (n_samples, n_features) "
-                         "(for one feature use X.reshape(-1, 1))")
+        raise ValueError(f"{name}: 1-D array of shape {arr.shape}; expected shape (n_samples, n_features). "
+                         f"Reshape your data: {name}.reshape(-1, 1) for one feature, "
+                         f"{name}.reshape(1, -1) for one sample")
     if arr.ndim != 2:
         raise ValueError(f"{name}: {arr.ndim}-D array; expected shape (n_samples, n_features)")
-    if arr.shape[0] < 1 or arr.shape[1] < 1:
-        raise ValueError(f"{name}: shape {arr.shape}; expected at least one sample and one feature")
+    if arr.shape[0] < 1:
+        raise ValueError(f"{name}: Found array with 0 sample(s) (shape={arr.shape}) while a minimum of 1 "
+                         "is required; expected at least one sample")
+    if arr.shape[1] < 1:
+        raise ValueError(f"{name}: Found array with 0 feature(s) (shape={arr.shape}) while a minimum of 1 "
+                         "is required; expected at least one feature")
     if not np.isfinite(arr).all():
         raise ValueError(f"{name}: contains NaN or inf: {_where_not_finite(arr)}; remove or impute it")
     return np.ascontiguousarray(arr)
+
+
+def _is_sparse(X: Any) -> bool:
+    """A scipy.sparse matrix or array (or anything else that calls itself sparse), without importing scipy.sparse."""
+    return type(X).__module__.startswith("scipy.sparse") or bool(getattr(X, "__sparse__", False)) or (
+        hasattr(X, "nnz") and hasattr(X, "toarray"))
 
 
 def _infer_n_components(weights: ArrayLike) -> int:

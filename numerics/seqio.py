@@ -8,10 +8,16 @@ followed by any number of sequence lines. Here:
 
 * sequence lines are concatenated with all whitespace removed; letters keep
   their case (alignment scoring is case-insensitive anyway);
-* blank lines and old-style ``;`` comment lines are ignored anywhere;
+* blank lines, ``#`` comment lines and old-style (Pearson) ``;`` comment lines
+  are ignored anywhere;
 * a record may have an empty sequence (empty sequences are valid input);
-* text before the first ``>`` header, or a file without any record, is an
-  error that names the file and the line.
+* other text before the first ``>`` header (Pearson-style free text: a title,
+  a citation) is skipped, and a note (:attr:`FastaRecords.notes`) says how many
+  lines were skipped and which;
+* aligned FASTA keeps its gap characters ``-`` and ``.`` (:data:`GAP_CHARACTERS`)
+  unless ``ungap=True``, which removes them and says so in a note;
+* a file without any record (no line starts with ``>``) is an error that
+  names the file.
 
 Substitution matrices (NCBI text format)
 ----------------------------------------
@@ -38,14 +44,20 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Iterable, TextIO
 
 import numpy as np
 
+from .inputs import read_text
+from .outputs import write_bytes
+
 __all__ = [
     "FastaRecord",
+    "FastaRecords",
+    "GAP_CHARACTERS",
+    "gap_characters",
     "parse_fasta",
     "read_fasta",
     "read_fasta_record",
@@ -83,14 +95,41 @@ class FastaRecord:
         The whole header line after ``>``, stripped.
     sequence : str
         The sequence, whitespace removed, case kept; may be empty.
+    notes : tuple of str
+        What the reader did to the file it came from (free text skipped, gap
+        characters removed); not compared by ``==``.
     """
 
     id: str
     description: str
     sequence: str
+    notes: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
-def parse_fasta(text: str, *, source: str = "<string>") -> list[FastaRecord]:
+class FastaRecords(list):
+    """The records of a FASTA file: a list of :class:`FastaRecord` with the reader's notes.
+
+    Attributes
+    ----------
+    notes : tuple of str
+        One sentence per thing the reader did besides reading: free text
+        before the first header skipped (how many lines, which), gap
+        characters removed (``ungap=True``). Empty for a plain file.
+    """
+
+    notes: tuple[str, ...] = ()
+
+
+#: The gap characters of aligned FASTA (removed by ``ungap=True``).
+GAP_CHARACTERS = "-."
+
+
+def gap_characters(sequence: str) -> str:
+    """The gap characters (:data:`GAP_CHARACTERS`) that occur in ``sequence``, in that order ('' if none)."""
+    return "".join(c for c in GAP_CHARACTERS if c in sequence)
+
+
+def parse_fasta(text: str, *, source: str = "<string>", ungap: bool = False) -> FastaRecords:
     """Parse FASTA text into its records.
 
     Parameters
@@ -98,36 +137,41 @@ def parse_fasta(text: str, *, source: str = "<string>") -> list[FastaRecord]:
     text : str
         The file's content.
     source : str, default "<string>"
-        What to call the text in error messages (a file name).
+        What to call the text in error messages and notes (a file name).
+    ungap : bool, default False
+        Remove the gap characters ``-`` and ``.`` of aligned FASTA from every
+        sequence (a note says how many, from how many records). Without it
+        they are kept as they stand (see :func:`gap_characters`).
 
     Returns
     -------
-    list of FastaRecord
-        At least one record.
+    FastaRecords
+        At least one record; ``notes`` says what was skipped or removed.
 
     Raises
     ------
     ValueError
-        If the text holds no record, or has sequence text before the first
-        ``>`` header (the message names ``source`` and the line).
+        If the text holds no record (no line starts with ``>``; the message
+        names ``source``).
     """
     if not isinstance(text, str):
         raise TypeError(f"text: expected str, got {type(text).__name__}")
-    records: list[FastaRecord] = []
+    if not isinstance(ungap, bool):
+        raise TypeError(f"ungap: expected True or False, got {ungap!r}")
+    records = FastaRecords()
     header: str | None = None
     chunks: list[str] = []
+    skipped: list[int] = []   # lines of free text before the first header
     for lineno, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if not stripped or stripped.startswith(";"):
+        if not stripped or stripped.startswith((";", "#")):
             continue
         if stripped.startswith(">"):
             if header is not None:
                 records.append(_record(header, chunks))
             header, chunks = stripped[1:].strip(), []
         elif header is None:
-            raise ValueError(
-                f"{source}: line {lineno}: expected a FASTA header line starting "
-                f"with '>', got {stripped[:30]!r}")
+            skipped.append(lineno)
         else:
             chunks.append("".join(stripped.split()))
     if header is not None:
@@ -135,27 +179,67 @@ def parse_fasta(text: str, *, source: str = "<string>") -> list[FastaRecord]:
     if not records:
         what = "empty file" if not text.strip() else "no line starts with '>'"
         raise ValueError(f"{source}: no FASTA record ({what}); expected '>id' header lines")
+    notes = []
+    if skipped:
+        notes.append(f"{source}: {_count(len(skipped), 'line')} of text before the first '>' header skipped "
+                     f"({_lines(skipped)}; Pearson-style free text).")
+    if ungap:
+        removed = [sum(r.sequence.count(c) for c in GAP_CHARACTERS) for r in records]
+        if any(removed):
+            found = sorted({c for r in records for c in gap_characters(r.sequence)}, key=GAP_CHARACTERS.index)
+            notes.append(f"{source}: {_count(sum(removed), 'gap character')} "
+                         f"({' and '.join(repr(c) for c in found)}) removed from "
+                         f"{_count(sum(1 for k in removed if k), 'record')} (aligned FASTA, ungapped).")
+            records[:] = [FastaRecord(r.id, r.description, r.sequence.translate(_UNGAP)) for r in records]
+    records.notes = tuple(notes)
     return records
 
 
-def read_fasta(path: PathLike) -> list[FastaRecord]:
+_UNGAP = str.maketrans("", "", GAP_CHARACTERS)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
+
+
+def _lines(numbers: list[int]) -> str:
+    """``line 3``, ``lines 1-4``, or ``lines 1-2, 5`` (runs as ranges; at most 6 runs shown)."""
+    runs: list[str] = []
+    start = prev = numbers[0]
+    for k in numbers[1:] + [None]:
+        if k is not None and k == prev + 1:
+            prev = k
+            continue
+        runs.append(str(start) if start == prev else f"{start}-{prev}")
+        if k is not None:
+            start = prev = k
+    shown = ", ".join(runs[:6]) + (f", and {len(runs) - 6} more runs" if len(runs) > 6 else "")
+    return f"line {shown}" if len(numbers) == 1 else f"lines {shown}"
+
+
+def read_fasta(path: PathLike, *, ungap: bool = False) -> FastaRecords:
     """Read every record of a FASTA file.
 
     Parameters
     ----------
     path : str or os.PathLike
-        The file, UTF-8 text.
+        The file: UTF-8 text (a byte-order mark is skipped), or UTF-16/UTF-32
+        with a byte-order mark; gzip-compressed files are decompressed. Only
+        regular files are read, up to the limit ``file-size``.
+    ungap : bool, default False
+        Remove the gap characters ``-`` and ``.`` (aligned FASTA); see :func:`parse_fasta`.
 
     Returns
     -------
-    list of FastaRecord
-        At least one record; an empty file is an error (:func:`parse_fasta`).
+    FastaRecords
+        At least one record, and the reader's ``notes``; an empty file is an
+        error (:func:`parse_fasta`).
     """
-    with open(path, encoding="utf-8") as handle:
-        return parse_fasta(handle.read(), source=os.fspath(path))
+    name = os.fspath(path)
+    return parse_fasta(read_text(name, what=name), source=name, ungap=ungap)
 
 
-def read_fasta_record(path: PathLike, record: int = 0) -> FastaRecord:
+def read_fasta_record(path: PathLike, record: int = 0, *, ungap: bool = False) -> FastaRecord:
     """Read one record of a FASTA file.
 
     Parameters
@@ -164,6 +248,13 @@ def read_fasta_record(path: PathLike, record: int = 0) -> FastaRecord:
         The file.
     record : int, default 0
         Which record, 0-based (0 is the first record of the file).
+    ungap : bool, default False
+        Remove the gap characters ``-`` and ``.`` (aligned FASTA).
+
+    Returns
+    -------
+    FastaRecord
+        The record, its ``notes`` those of the whole file (:attr:`FastaRecords.notes`).
 
     Raises
     ------
@@ -174,25 +265,26 @@ def read_fasta_record(path: PathLike, record: int = 0) -> FastaRecord:
     """
     if isinstance(record, bool) or not isinstance(record, (int, np.integer)):
         raise TypeError(f"record: expected an integer record index, got {record!r}")
-    records = read_fasta(path)
+    records = read_fasta(path, ungap=ungap)
     if not 0 <= record < len(records):
         raise ValueError(
             f"record: {record} is out of range; {os.fspath(path)} has {len(records)} "
             f"record(s), numbered 0 to {len(records) - 1}")
-    return records[int(record)]
+    found = records[int(record)]
+    return FastaRecord(found.id, found.description, found.sequence, notes=records.notes)
 
 
-def load_sequence(arg: str, *, record: int = 0) -> str:
+def load_sequence(arg: str, *, record: int = 0, ungap: bool = False) -> str:
     """A sequence given on a command line: a FASTA file's path, or the letters.
 
     If ``arg`` names an existing file it is read as FASTA and record ``record``
     (0-based) is returned; otherwise ``arg`` itself is the sequence. See
     :func:`load_sequence_record`, which also gives the sequence's name.
     """
-    return load_sequence_record(arg, record=record).sequence
+    return load_sequence_record(arg, record=record, ungap=ungap).sequence
 
 
-def load_sequence_record(arg: str, *, record: int = 0) -> FastaRecord:
+def load_sequence_record(arg: str, *, record: int = 0, ungap: bool = False) -> FastaRecord:
     """A sequence given on a command line, as a record with its name.
 
     Parameters
@@ -201,6 +293,9 @@ def load_sequence_record(arg: str, *, record: int = 0) -> FastaRecord:
         The path of a FASTA file, or the letters themselves.
     record : int, default 0
         Which record of the file, 0-based.
+    ungap : bool, default False
+        Remove the gap characters ``-`` and ``.`` from the file's records, or
+        from the letters given (a note says how many).
 
     Returns
     -------
@@ -213,25 +308,32 @@ def load_sequence_record(arg: str, *, record: int = 0) -> FastaRecord:
     ------
     ValueError
         If ``arg`` looks like a file name (it holds a path separator or ends
-        in a FASTA suffix: ``.fa``, ``.fasta``, ``.fna``, ``.faa``, ``.txt``)
-        but no such file exists, or as :func:`read_fasta_record`.
-    OSError, UnicodeDecodeError
-        If the file cannot be read as UTF-8 text.
+        in a FASTA suffix: ``.fa``, ``.fasta``, ``.fna``, ``.faa``, ``.txt``,
+        each also with ``.gz``) but no such file exists; if the path is not a
+        regular file (a device, FIFO or directory), is over the limit
+        ``file-size``, or is not text; or as :func:`read_fasta_record`.
     """
     if not isinstance(arg, str):
         raise TypeError(f"arg: expected str, got {type(arg).__name__}")
-    if os.path.isfile(arg):
-        found = read_fasta_record(arg, record)
+    if os.path.lexists(arg):  # any existing path, so a device, FIFO or directory is refused by name
+        found = read_fasta_record(arg, record, ungap=ungap)
         if found.id:
             return found
-        return FastaRecord(id=os.path.basename(arg), description=found.description, sequence=found.sequence)
+        return FastaRecord(id=os.path.basename(arg), description=found.description, sequence=found.sequence,
+                           notes=found.notes)
     if any(ch in arg for ch in "/\\") or arg.lower().endswith(_FASTA_SUFFIXES):
         raise ValueError(f"file {arg!r} does not exist (give the letters themselves or a FASTA file)")
+    if ungap and gap_characters(arg):
+        n = sum(arg.count(c) for c in GAP_CHARACTERS)
+        shown = " and ".join(repr(c) for c in gap_characters(arg))
+        return FastaRecord(id="", description="", sequence=arg.translate(_UNGAP),
+                           notes=(f"{_count(n, 'gap character')} ({shown}) removed from the letters "
+                                  f"{arg[:30]!r}{'...' if len(arg) > 30 else ''} (ungapped).",))
     return FastaRecord(id="", description="", sequence=arg)
 
 
 #: What makes a command-line argument a file name rather than letters.
-_FASTA_SUFFIXES = (".fa", ".fasta", ".fna", ".faa", ".txt")
+_FASTA_SUFFIXES = tuple(s + gz for s in (".fa", ".fasta", ".fna", ".faa", ".txt") for gz in ("", ".gz"))
 
 
 def _record(header: str, chunks: list[str]) -> FastaRecord:
@@ -364,18 +466,18 @@ def parse_matrix(text: str, *, name: str = "matrix",
     integral = True
     for letter in columns:
         row = []
-        for col, field in zip(columns, rows[letter]):
+        for col, cell in zip(columns, rows[letter]):
             try:
-                value = int(field)
+                value = int(cell)
             except ValueError:
                 try:
-                    value = float(field)
+                    value = float(cell)
                 except ValueError:
                     raise ValueError(f"{where}: row {letter!r}, column {col!r}: "
-                                     f"{field!r} is not a number") from None
+                                     f"{cell!r} is not a number") from None
                 if not np.isfinite(value):
                     raise ValueError(f"{where}: row {letter!r}, column {col!r}: "
-                                     f"{field!r} is not a finite number")
+                                     f"{cell!r} is not a finite number")
                 integral = False
             row.append(value)
         values.append(row)
@@ -389,8 +491,7 @@ def read_matrix(path: PathLike, *, name: str | None = None) -> SubstitutionMatri
 
     ``name`` defaults to the file's base name.
     """
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
+    text = read_text(os.fspath(path), what=os.fspath(path))
     return parse_matrix(text, name=name or os.path.basename(os.fspath(path)),
                         source=os.fspath(path))
 
@@ -421,8 +522,7 @@ def write_matrix(matrix: SubstitutionMatrix, target: PathLike | TextIO, *,
     if hasattr(target, "write"):
         target.write(text)
     else:
-        with open(target, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        write_bytes(target, text, what="target")  # atomic; a link or device written through
 
 
 def load_matrix(
@@ -449,8 +549,11 @@ def load_matrix(
     text = os.fspath(name_or_path)
     if text.upper() in MATRIX_NAMES:
         return _shipped(text.upper())
-    if os.path.isfile(text):
-        return read_matrix(text)
+    if os.path.lexists(text):  # a device, FIFO or directory is refused by read_matrix, by name
+        try:
+            return read_matrix(text)
+        except ValueError as exc:
+            raise ValueError(f"matrix: {exc}") from None
     raise ValueError(f"matrix: unknown matrix {text!r}; known names are "
                      f"{', '.join(MATRIX_NAMES)}, or give the path of an NCBI-format file")
 

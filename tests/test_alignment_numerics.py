@@ -407,9 +407,12 @@ def test_fasta_errors(tmp_path):
     with pytest.raises(ValueError, match="empty.fa: no FASTA record \\(empty file\\)"):
         seqio.read_fasta(empty)
     headless = tmp_path / "headless.fa"
-    headless.write_text("\nACGT\n>x\nA\n")
-    with pytest.raises(ValueError, match="headless.fa: line 2: expected a FASTA header"):
-        seqio.read_fasta(headless)
+    headless.write_text("\nACGT\n>x\nA\n")   # free text before the first header: skipped, with a note (issue 16)
+    assert seqio.read_fasta(headless).notes == (
+        f"{headless}: 1 line of text before the first '>' header skipped (line 2; Pearson-style free text).",)
+    (tmp_path / "none.fa").write_text("ACGT\n")
+    with pytest.raises(ValueError, match="none.fa: no FASTA record \\(no line starts with '>'\\)"):
+        seqio.read_fasta(tmp_path / "none.fa")
 
 
 # ------------------------------------------------------- substitution matrices

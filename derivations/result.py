@@ -58,9 +58,63 @@ class Result(ResultData):
     def __str__(self) -> str:
         return self.to_text()
 
+    # --- figures and notebook display ------------------------------------
+    @property
+    def figures(self) -> list:
+        """The figures drawn of this result (matplotlib ``Figure`` objects, or paths of PNG files), in order.
+
+        Functions that draw a result's figure (``plot_fit``, ``plot_select``,
+        ``sweep_figure``, ``train_cnn(plot=...)``) attach it here with
+        :meth:`add_figure`; a notebook then shows it with the result.
+        """
+        return self.__dict__.setdefault("_figures", [])
+
+    def add_figure(self, figure) -> None:
+        """Attach a figure (a matplotlib ``Figure``, or the path of a ``.png`` file) to show with this result."""
+        self.figures.append(figure)
+
+    def figure_png(self) -> bytes | None:
+        """The last attached figure as PNG bytes (None without one, or when its file is not a readable PNG)."""
+        for figure in reversed(self.figures):
+            png = _png_bytes(figure)
+            if png is not None:
+                return png
+        return None
+
     def _repr_mimebundle_(self, include=None, exclude=None):
+        """The notebook display: Markdown with ``$$`` maths, the ``tex`` fragment as LaTeX, plain text, the figure.
+
+        ``text/markdown`` is what Jupyter shows; ``text/latex`` is the
+        ``tex`` fragment, which nbconvert's LaTeX and PDF export uses (its
+        packages, amsmath, amssymb, booktabs, array and graphicx, are all in
+        nbconvert's template); ``image/png`` is the result's figure, if it has
+        one (shown as a second output by :meth:`_ipython_display_`).
+        """
         md = MarkdownPrinter(grid="array").doprint(self)  # grids as math-mode arrays in notebooks
-        return {"text/plain": self.to_text(), "text/markdown": md, "text/latex": md}
+        bundle = {"text/plain": self.to_text(), "text/markdown": md, "text/latex": self.to_latex()}
+        png = self.figure_png()
+        if png is not None:
+            bundle["image/png"] = png
+        if include is not None:
+            bundle = {k: v for k, v in bundle.items() if k in include}
+        if exclude is not None:
+            bundle = {k: v for k, v in bundle.items() if k not in exclude}
+        return bundle
+
+    def _ipython_display_(self):
+        """In IPython (only ever called there): the result, then its figure as an output of its own.
+
+        A front end shows one representation of each output, so a figure in
+        the same bundle as the Markdown would be hidden; published apart, both
+        show, in the notebook and in its LaTeX/PDF export, with no
+        ``%matplotlib inline``.
+        """
+        from IPython.display import publish_display_data  # IPython is loaded: it is the caller
+        bundle = self._repr_mimebundle_()
+        png = bundle.pop("image/png", None)
+        publish_display_data(bundle)
+        if png is not None:
+            publish_display_data({"image/png": png, "text/plain": f"<figure of: {self.title}>"})
 
     # --- checking ----------------------------------------------------------
     def check(self, answer, *, ecf: bool = True, reveal: str = "all") -> "CheckReport":
@@ -241,3 +295,20 @@ def _entry(d: Discrepancy, reveal: str) -> dict:
     if reveal == "where":
         entry.update(misconception=None, step=None, step_justification=None, reason=None)
     return entry
+
+
+def _png_bytes(figure) -> bytes | None:
+    """PNG bytes of a matplotlib Figure (drawn at 100 dpi, Agg), or of a ``.png`` file; None for anything else."""
+    if hasattr(figure, "savefig"):
+        import io
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+        return buffer.getvalue()
+    try:
+        with open(figure, "rb") as f:
+            head = f.read(8)
+            if head != b"\x89PNG\r\n\x1a\n":
+                return None
+            return head + f.read()
+    except (OSError, TypeError):
+        return None

@@ -4,6 +4,8 @@ import shutil
 
 from workedout.derivations.demo import collect, run_demo
 
+from .pages import overfull_boxes
+
 
 def test_demo_writes_every_format(tmp_path):
     out = tmp_path / "demo"
@@ -19,5 +21,6 @@ def test_demo_writes_every_format(tmp_path):
             json.loads((out / f"{entry.name}.json").read_text())
     if with_pdf:
         assert (out / "booklet.pdf").read_bytes().startswith(b"%PDF")
+        assert overfull_boxes(out / "booklet.tex") == []  # issue 16: pages that fit
     assert sorted(p.name for p in out.iterdir()) == sorted(names)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".workedout-demo")]

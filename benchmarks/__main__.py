@@ -7,10 +7,10 @@ import platform
 import sys
 
 from benchmarks._harness import markdown_table, run_cases
-from workedout.derivations.topics import TOPICS
+from workedout.derivations.topics import CORE_BENCHMARKS, TOPICS
 
-#: every benchmark script the topic registry names, in its order
-BENCHMARKS = [name for topic in TOPICS for name in topic.benchmarks]
+#: every benchmark script the topic registry names, in its order, then the core ones (latency)
+BENCHMARKS = [name for topic in TOPICS for name in topic.benchmarks] + list(CORE_BENCHMARKS)
 
 
 def main(argv=None) -> int:
@@ -25,6 +25,9 @@ def main(argv=None) -> int:
         print(f"benchmarks: topic {args.topic!r} has no benchmark yet ({exc})", file=sys.stderr)
         return 2
     print(f"<!-- {platform.machine()} {platform.processor() or ''} Python {platform.python_version()} -->")
+    if hasattr(module, "report"):  # a benchmark with its own table (latency: commands in fresh processes)
+        print(module.report(args.quick))
+        return 0
     if hasattr(module, "environment"):
         print(module.environment())
     print(markdown_table(run_cases(module.cases(args.quick))))

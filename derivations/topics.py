@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from types import ModuleType
 
-__all__ = ["Topic", "TOPICS", "CORE_COMMANDS", "topic", "load"]
+__all__ = ["Topic", "TOPICS", "CORE_COMMANDS", "CORE_BENCHMARKS", "topic", "load"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,10 @@ TOPICS: tuple[Topic, ...] = (
 
 #: Commands that belong to no single topic (registered after the topics' own).
 CORE_COMMANDS: tuple[str, ...] = ("commands.demo",)
+
+#: Benchmarks that belong to no single topic (``python -m benchmarks latency``: how long a command takes
+#: to answer, warm and cold, beside the SymPy floor).
+CORE_BENCHMARKS: tuple[str, ...] = ("latency",)
 
 
 def topic(name: str) -> Topic:

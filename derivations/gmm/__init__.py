@@ -19,17 +19,34 @@ Public API (the maths is in each docstring):
   :func:`plot_select` draw their figures;
 * :func:`gaussian_pdf`, :func:`gaussian_pdf_nd`, :func:`demo_examples`.
 """
+from ...numerics._lazy import lazy_names
+from typing import TYPE_CHECKING
+
 from ...numerics.gmm import COVARIANCE_TYPES
-from ._derive import derive
-from ._density import gaussian_pdf, gaussian_pdf_nd
-from ._estep import estep
-from ._fit import fit, plot_fit, plot_select, read_init, select
-from ._mstep import mstep
-from ._syntax import CANONICAL, Instance, UpdateError, evaluate_update, parse_update
+
+if TYPE_CHECKING:  # what type checkers see; at run time each name is imported on first use (PEP 562)
+    from ._density import gaussian_pdf, gaussian_pdf_nd
+    from ._derive import derive
+    from ._estep import estep
+    from ._fit import fit, plot_fit, plot_select, read_init, select
+    from ._mstep import mstep
+    from ._syntax import CANONICAL, Instance, UpdateError, evaluate_update, parse_update
 
 __all__ = ["estep", "gaussian_pdf", "gaussian_pdf_nd", "derive", "mstep", "evaluate_update",
            "parse_update", "Instance", "UpdateError", "CANONICAL", "COVARIANCE_TYPES", "demo_examples",
            "fit", "select", "plot_fit", "plot_select", "read_init"]
+
+#: Where each public name lives. ``workedout gmm estep`` imports only :mod:`._estep` (not the derivation
+#: modules ``_derive*``, the engine or matplotlib): the names are imported on first use.
+_MODULES = {
+    "estep": "_estep", "gaussian_pdf": "_density", "gaussian_pdf_nd": "_density", "derive": "_derive",
+    "mstep": "_mstep", "fit": "_fit", "select": "_fit", "plot_fit": "_fit", "plot_select": "_fit",
+    "read_init": "_fit", "CANONICAL": "_syntax", "Instance": "_syntax", "UpdateError": "_syntax",
+    "evaluate_update": "_syntax", "parse_update": "_syntax",
+}
+
+
+__getattr__, __dir__ = lazy_names(__name__, {name: f".{module}" for name, module in _MODULES.items()}, globals())
 
 #: A small worked M-step: five points in the plane, two components.
 DEMO_DATA = [[0, 0], [1, 0], [0, 1], [4, 4], [5, 3]]
@@ -39,6 +56,9 @@ DEMO_RESP = [["9/10", "1/10"], ["4/5", "1/5"], ["3/4", "1/4"], ["1/10", "9/10"],
 def demo_examples() -> list:
     """The course's examples for ``workedout demo``."""
     from ..demo import Example
+    from ._derive import derive
+    from ._estep import estep
+    from ._mstep import mstep
     return [
         Example("gmm-estep", lambda: estep(2, ["1/2", "1/2"], [0, 1], [1, 1])),
         Example("gmm-estep-unequal", lambda: estep("1/2", ["1/3", "2/3"], [0, 2], [1, "1/2"])),
@@ -54,6 +74,7 @@ def demo_examples() -> list:
 def _iris_examples() -> list:
     """The course's coding part on iris: 1-D petal width, 2-D petals, the selection sweep."""
     from ..demo import Example, Figure
+    from ._fit import fit, plot_fit, plot_select, select
     from ...numerics.io import load_dataset
     width = load_dataset("iris", columns="petal_width")
     petals = load_dataset("iris", columns="petal_length,petal_width")

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["gaussian_pdf", "gaussian_pdf_nd"]
+__all__ = ["gaussian_pdf", "gaussian_pdf_nd", "NORMAL_DENSITY_INTEGRATES_TO_ONE"]
+
+#: Where the fixed fact "the 1-D normal density integrates to 1 over the real line" is proved by SymPy
+#: (symbolic mu and sigma > 0): once, in the test suite, not in every ``gmm estep`` (it took most of a second).
+NORMAL_DENSITY_INTEGRATES_TO_ONE = "proved once in the test suite: tests/test_latency_imports.py"
 
 
 def gaussian_pdf(x, mu, sigma) -> sp.Expr:

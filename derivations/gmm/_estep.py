@@ -15,20 +15,22 @@ indicator,
 from __future__ import annotations
 
 import functools
+import math
 from decimal import Decimal
 from typing import Sequence
 
-import numpy as np
 import sympy as sp
 
+from ...numerics import limits
 from ...numerics.gmm import COVARIANCE_TYPES
+from ...numerics.gmm._point import e_step_point, log_gaussian_density
 from ..exact import parse_number, to_float
-from ._shown import (atom_tex, atom_text, decimal, exact_fraction, is_short, read_shown, read_shown_list, tex_of,
+from ..shown import (atom_tex, atom_text, decimal, exact_fraction, is_short, read_shown, read_shown_list, tex_of,
                      text_of, validate_digits)
 from ..markup import Tex
 from ..result import Chain, Display, Given, InlineMath, Result, Step, checked, words
 from ._check import estep_checker, estep_problem_1d, estep_problem_nd
-from ._density import gaussian_pdf, gaussian_pdf_nd
+from ._density import NORMAL_DENSITY_INTEGRATES_TO_ONE, gaussian_pdf, gaussian_pdf_nd
 
 __all__ = ["estep", "gaussian_pdf", "gaussian_pdf_nd"]
 
@@ -105,6 +107,7 @@ def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
     scale_name = "sds" if sds is not None else "variances"
     scales, s_shown = read_shown_list(sds if sds is not None else variances, what=scale_name)
     K = len(weights)
+    _require_components(K)
     for name, seq in (("means", means), (scale_name, scales)):
         if len(seq) != K:
             raise ValueError(f"{name}: {len(seq)} values given, but weights has {K}; give one per component")
@@ -125,11 +128,13 @@ def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
     sds_ = scales if sds is not None else [sp.sqrt(v) for v in scales]
 
     gamma = [sp.Symbol(f"gamma_{k + 1}") for k in range(K)]
+    for k, (m, s) in enumerate(zip(means, sds_)):
+        _require_exponent_digits((x - m) ** 2 / (2 * s ** 2), k)
     dens = [gaussian_pdf(x, m, s) for m, s in zip(means, sds_)]
     num = [w * d for w, d in zip(weights, dens)]
     evidence = sp.Add(*num)
     resp = [_log_odds_form(num, k) for k in range(K)]
-    dec = lambda v: decimal(v, digits)
+    dec = functools.lru_cache(maxsize=None)(lambda v: decimal(v, digits))  # each value is shown several times
 
     steps = [
         Step(Display(InlineMath(
@@ -146,20 +151,19 @@ def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
              check=_pdf_normalised(),
              label="pdf"),
     ]
-    from scipy.stats import norm
     for k in range(K):
         c = k + 1
         density_lhs = InlineMath(Tex(r"\mathcal{N}(x \mid \mu_{%d}, \sigma_{%d}^2)" % (c, c)),
                                  f"N(x | mu_{c}, sigma_{c}^2)")
-        scipy_density = norm.pdf(float(x), float(means[k]), float(sds_[k]))
+        float_density = _float_density(x, means[k], sds_[k])
         given = [", ", sp.Eq(sp.Symbol(f"mu_{c}"), m_shown[k]), ", ",
                  sp.Eq(sp.Symbol(f"sigma_{c}"), s_shown[k]) if sds is not None else _variance_given(c, s_shown[k])]
         steps.append(Step(
             Chain(density_lhs, [_substituted(x_shown, m_shown[k], s_shown[k], variance=sds is None),
                                 *([dens[k]] if is_short(dens[k]) else []), dec(dens[k])]),
             why=words(f"component {c}: substitute ", sp.Eq(x_, x_shown), *given),
-            check=checked("equals scipy.stats.norm.pdf to 1e-12 relative",
-                          np.isclose(to_float(dens[k]), scipy_density, rtol=1e-12, atol=0)),
+            check=checked(f"equals {_FLOAT_DENSITY} to 1e-12 relative",
+                          _close(to_float(dens[k]), float_density)),
             label=f"density_{c}"))
         steps.append(Step(
             Chain(InlineMath(Tex(r"\pi_{%d}\, \mathcal{N}(x \mid \mu_{%d}, \sigma_{%d}^2)" % (c, c, c)),
@@ -169,8 +173,8 @@ def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
                            words(InlineMath(Tex(r"%s \times %s" % (tex_of(w_shown[k]), tex_of(dec(dens[k])))),
                                             f"{text_of(w_shown[k])} * {text_of(dec(dens[k]))}"))]),
             why=words(f"component {c}: weight times density, ", sp.Eq(sp.Symbol(f"pi_{c}"), w_shown[k])),
-            check=checked("equals scipy.stats.norm.pdf times the weight to 1e-12 relative",
-                          np.isclose(to_float(num[k]), float(weights[k]) * scipy_density, rtol=1e-12, atol=0)),
+            check=checked(f"equals {_FLOAT_DENSITY} times the weight to 1e-12 relative",
+                          _close(to_float(num[k]), float(weights[k]) * float_density)),
             label=f"numerator_{c}"))
     added = " + ".join(text_of(dec(n)) for n in num)
     steps.append(Step(
@@ -181,10 +185,11 @@ def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
                        words(InlineMath(Tex(" + ".join(tex_of(dec(n)) for n in num)), added))]),
         why=words("the evidence: the sum of the weighted densities"),
         check=checked("the sum re-added in floats agrees to 1e-12 relative",
-                      np.isclose(sum(to_float(n) for n in num), to_float(evidence), rtol=1e-12, atol=0)),
+                      _close(math.fsum(to_float(n) for n in num), to_float(evidence))),
         label="evidence"))
 
-    oracle = _numeric_responsibilities(x, weights, means, sds_)
+    faithful = _floats_resolve(x, means, sds_)
+    oracle = _numeric_responsibilities(x, weights, means, sds_) if faithful else None
     for k in range(K):
         ratio = (r"\frac{%s}{%s}" % (tex_of(dec(num[k])), tex_of(dec(evidence))),
                  f"{text_of(dec(num[k]))} / {text_of(dec(evidence))}")
@@ -193,10 +198,12 @@ def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
                   reasons=[*([words("dividing through by the numerator")] if is_short(resp[k]) else []),
                            words(InlineMath(Tex(ratio[0]), ratio[1]))]),
             why=words(f"responsibility of component {k + 1}: weighted density over evidence"),
-            check=checked("symbolically equal to numerator/evidence, and equal to numerics.gmm.e_step "
-                          "(log-space) to 1e-12",
-                          sp.simplify(resp[k] - num[k] / evidence) == 0
-                          and np.isclose(to_float(resp[k]), oracle[k], rtol=1e-12, atol=1e-300)),
+            check=checked("exactly equal to numerator/evidence (1/gamma and evidence/numerator expand to the "
+                          "same terms), and " + (f"equal to {_FLOAT_ESTEP} to 1e-12" if faithful else
+                          "not compared with numerics.gmm.e_step: in 64-bit floats the squared distances "
+                          "(x - mu_k)^2 lose the differences that decide the answer"),
+                          _verified_responsibility(resp[k], num, k)
+                          and (not faithful or _close(to_float(resp[k]), oracle[k], atol=1e-300))),
             label=f"gamma_{k + 1}"))
     total = sp.Add(*gamma)
     steps.append(Step(
@@ -205,7 +212,10 @@ def estep(x, weights: Sequence, means: Sequence, sds: Sequence | None = None, *,
               + [words(InlineMath(Tex(" + ".join(tex_of(dec(r)) for r in resp)),
                                   " + ".join(text_of(dec(r)) for r in resp)), " to the digits shown")]),
         why=words("the responsibilities of a point sum to 1"),
-        check=checked("SymPy simplifies the sum minus 1 to 0", sp.simplify(sp.Add(*resp) - 1) == 0),
+        check=checked("each responsibility is exactly its numerator over the evidence (checked above), and the "
+                      "numerators add up to the evidence term by term",
+                      all(_verified_responsibility(r, num, k) for k, r in enumerate(resp))
+                      and sp.expand(sp.Add(*num) - evidence) == 0),
         label="sum"))
 
     givens = [Given(x_, x_shown)]
@@ -263,10 +273,32 @@ def _normalised(weights, shown, normalize: bool, notes: list, digits: int):
 
 @functools.lru_cache(maxsize=None)
 def _pdf_normalised():
-    """The density integrates to 1 (the same symbolic check for every input: run once)."""
-    pdf = gaussian_pdf(x_, mu_, sigma_)
-    return checked("SymPy integrates it to 1 over the real line",
-                   sp.simplify(sp.integrate(pdf, (x_, -sp.oo, sp.oo)) - 1) == 0)
+    """The density integrates to 1: a fixed fact, the same for every input, proved once in the test suite.
+
+    Integrating it here took most of a second of every ``gmm estep``; the step cites the proof
+    (:data:`~._density.NORMAL_DENSITY_INTEGRATES_TO_ONE`), and checks that the density shown is the
+    very expression the test integrates.
+    """
+    return checked(f"SymPy integrates it to 1 over the real line ({NORMAL_DENSITY_INTEGRATES_TO_ONE})",
+                   gaussian_pdf(x_, mu_, sigma_)
+                   == sp.exp(-(x_ - mu_) ** 2 / (2 * sigma_ ** 2)) / (sigma_ * sp.sqrt(2 * sp.pi)))
+
+
+#: The float twins of the exact values: one point's E-step in log space with the standard library
+#: (:mod:`workedout.numerics.gmm._point`), independent of SymPy and far lighter than scipy.stats or the
+#: engine (whose own agreement with it is tested in tests/test_latency_imports.py).
+_FLOAT_DENSITY = "numerics.gmm.log_gaussian_density (floats, exponentiated)"
+_FLOAT_ESTEP = "numerics.gmm.e_step_point (log-space, floats)"
+
+
+def _float_density(x, mean, sd) -> float:
+    """The 1-D normal density in floats, from its logarithm (0.0 where it underflows)."""
+    return math.exp(log_gaussian_density([float(x)], [float(mean)], [[float(sd) ** 2]]))
+
+
+def _close(a: float, b: float, *, atol: float = 0.0) -> bool:
+    """``a`` agrees with ``b`` to 1e-12 relative (numpy's ``isclose`` rule, without numpy)."""
+    return abs(a - b) <= atol + 1e-12 * abs(b)
 
 
 def _numbers(values, what: str) -> list[sp.Rational]:
@@ -277,12 +309,38 @@ def _numbers(values, what: str) -> list[sp.Rational]:
 
 
 def _log_odds_form(num: list, k: int) -> sp.Expr:
-    """gamma_k as 1 / (1 + sum_j num_j/num_k), or SymPy's simplest form if shorter."""
-    ratios = sp.Add(*[sp.powsimp(sp.simplify(num[j] / num[k]), combine="exp")
-                      for j in range(len(num)) if j != k])
-    log_odds = 1 / (1 + ratios)
-    plain = sp.simplify(num[k] / sp.Add(*num))
-    return plain if sp.count_ops(plain) < sp.count_ops(log_odds) else log_odds
+    """gamma_k as 1 / (1 + sum_j num_j/num_k).
+
+    Each ratio num_j/num_k is a constant times one exponential, which SymPy's
+    automatic evaluation already combines (exp(a)/exp(b) = exp(a - b)); no
+    ``simplify`` is needed. ``simplify`` used to be called here and in the
+    checks: with a tiny standard deviation (exp(-500000)), a point far out
+    (x = 1e6) or 30 components it ran for minutes deciding signs by
+    ever more precise numerics.
+    """
+    ratios = sp.Add(*[sp.powsimp(num[j] / num[k], combine="exp") for j in range(len(num)) if j != k])
+    return 1 / (1 + ratios)
+
+
+def _verified_responsibility(gamma: sp.Expr, num: list, k: int) -> bool:
+    """``gamma == num[k] / sum(num)`` exactly, without ``simplify``.
+
+    1/gamma expanded is 1 + sum_j num_j/num_k; so is sum(num)/num[k] expanded,
+    term by term, by SymPy's exact automatic evaluation. A form that is not
+    term-by-term equal falls back to ``simplify`` on hand-sized inputs only.
+    """
+    difference = sp.expand(1 / gamma) - sp.expand(sp.Add(*num) / num[k])
+    if difference == 0:
+        return True
+    if len(num) <= 4 and all(_exponent_size(n) <= 1000 for n in num):
+        return sp.simplify(gamma - num[k] / sp.Add(*num)) == 0
+    return False
+
+
+def _exponent_size(expr: sp.Expr) -> sp.Rational:
+    """The largest |a| over the exp(a) in ``expr`` (0 when there is none)."""
+    sizes = [abs(e.exp) for e in expr.atoms(sp.exp) if e.exp.is_number] if expr.has(sp.exp) else []
+    return max(sizes, default=sp.Integer(0))
 
 
 def _over(a, b) -> InlineMath:
@@ -305,13 +363,43 @@ def _substituted(x, m, s, *, variance: bool = False) -> InlineMath:
     return InlineMath(Tex(tex), text)
 
 
-def _numeric_responsibilities(x, weights, means, sds) -> np.ndarray:
-    """The independent oracle: numerics.gmm.e_step with 1-D spherical components."""
-    from ...numerics.gmm import e_step
-    X = np.array([[float(x)]])
-    _, resp = e_step(X, np.array([float(w) for w in weights]), np.array([[float(m)] for m in means]),
-                     np.array([float(s) ** 2 for s in sds]), "spherical")
-    return resp[0]
+_ENGINE = "workedout.numerics.gmm (e_step) computes the responsibilities in floating point"
+
+
+def _require_components(K: int) -> None:
+    limits.require("components", K, what="gmm estep: --weights gives this many components", engine=_ENGINE)
+
+
+def _require_exponent_digits(exponent: sp.Rational, k: int) -> None:
+    """The exponent (x - mu)^2 / (2 sigma^2) of exp(-...) is shown and evaluated: bound its digits."""
+    if exponent.is_Rational:
+        size = max(len(str(abs(exponent.p))), len(str(exponent.q))) if max(abs(exponent.p), exponent.q) < 10 ** 4000 \
+            else 4001
+        limits.require("digits", size, what=f"gmm estep: the exponent (x - mu_{k + 1})^2/(2 sigma_{k + 1}^2) of "
+                       f"component {k + 1}", engine=_ENGINE)
+
+
+def _floats_resolve(x, means, sds) -> bool:
+    """Whether 64-bit floats keep the exponents' differences (x = 1e20 with means 0 and 1 does not)."""
+    exact = [(x - m) ** 2 / (2 * s ** 2) for m, s in zip(means, sds)]
+    try:
+        approx = [(float(x) - float(m)) ** 2 / (2 * float(s) ** 2) for m, s in zip(means, sds)]
+    except (OverflowError, ZeroDivisionError):
+        return False
+    if not all(math.isfinite(a) for a in approx):
+        return False
+    for j in range(1, len(exact)):
+        gap = to_float(exact[j] - exact[0])
+        if not abs((approx[j] - approx[0]) - gap) <= 1e-6 * max(1.0, abs(gap)):
+            return False
+    return True
+
+
+def _numeric_responsibilities(x, weights, means, sds) -> list[float]:
+    """The independent oracle: one point's E-step in log space, in floats (:func:`e_step_point`)."""
+    _, resp, _ = e_step_point([float(x)], [float(w) for w in weights], [[float(m)] for m in means],
+                              [[[float(s) ** 2]] for s in sds])
+    return resp
 
 
 # ====================================================================== d-dim
@@ -323,7 +411,7 @@ def _array(value, what: str, depth: int) -> list:
             from ..exact import parse_number_list
             return parse_number_list(text, what=what)
         return parse_number_array(text, what=what, depth=depth)
-    if isinstance(value, np.ndarray):
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):  # an array, without importing numpy
         value = value.tolist()
     if depth == 0:
         return parse_number(value, what=what)
@@ -392,6 +480,9 @@ def _estep_nd(x, weights, means, covariances, covariance_type, normalize_weights
     if not all(w.is_Rational for w in weights):
         raise ValueError("weights: a mixing weight is a rational number")
     K = len(weights)
+    _require_components(K)
+    limits.require("columns", d, what="gmm estep: --x has this many coordinates",
+                   engine="workedout.numerics.gmm (e_step) computes the responsibilities in floating point")
     mus = _array(means, "means", 2)
     if len(mus) != K or any(len(m) != d for m in mus):
         raise ValueError(f"means: expected {K} means of {d} coordinates (one per weight, as long as x), "
@@ -405,7 +496,6 @@ def _estep_nd(x, weights, means, covariances, covariance_type, normalize_weights
     X = sp.Matrix(xv)
     M = [sp.Matrix(m) for m in mus]
 
-    from scipy.stats import multivariate_normal
     from ._notation import tex
     B = r"\boldsymbol"
     steps = [
@@ -427,9 +517,8 @@ def _estep_nd(x, weights, means, covariances, covariance_type, normalize_weights
         q = (dev.T * inv * dev)[0]
         dk = gaussian_pdf_nd(X, M[k], covs[k])
         nk_ = weights[k] * dk
-        scipy_value = float(weights[k]) * multivariate_normal.pdf(
-            [float(v) for v in xv], [float(v) for v in mus[k]],
-            np.array([[float(v) for v in covs[k].row(r)] for r in range(d)]))
+        float_value = float(weights[k]) * math.exp(log_gaussian_density(
+            [float(v) for v in xv], [float(v) for v in mus[k]], _float_matrix(covs[k])))
         steps.append(Step(
             Chain(tex(r"(" + B + r"{x} - " + B + r"{\mu}_{%d})^{\mathsf T} " % (k + 1) + B + r"{\Sigma}_{%d}^{-1} (" %
                      (k + 1) + B + r"{x} - " + B + r"{\mu}_{%d})" % (k + 1)),
@@ -438,7 +527,7 @@ def _estep_nd(x, weights, means, covariances, covariance_type, normalize_weights
                   reasons=[words(tex(r"|" + B + r"{\Sigma}_{%d}| = %s" % (k + 1, sp.latex(det)))), None]),
             why=words(f"component {k + 1}: the squared Mahalanobis distance of x from its mean"),
             check=checked("recomputed with the adjugate over the determinant",
-                          sp.simplify(q - (dev.T * covs[k].adjugate() * dev)[0] / det) == 0),
+                          _exactly_zero(q - (dev.T * covs[k].adjugate() * dev)[0] / det)),
             label=f"quad_{k + 1}"))
         steps.append(Step(
             Chain(tex(r"\pi_{%d}\, \mathcal{N}(" % (k + 1) + B + r"{x} \mid " + B + r"{\mu}_{%d}, " % (k + 1) + B +
@@ -446,8 +535,8 @@ def _estep_nd(x, weights, means, covariances, covariance_type, normalize_weights
                   [tex(r"%s \cdot \frac{1}{\sqrt{(2\pi)^{%d} \cdot %s}} \exp\!\Bigl(-\frac{1}{2} \cdot %s\Bigr)"
                       % (sp.latex(weights[k]), d, sp.latex(det), sp.latex(q))), nk_, decimal(nk_, digits)]),
             why=words(f"component {k + 1}: weight times density"),
-            check=checked("equals scipy.stats.multivariate_normal.pdf times the weight to 1e-12 relative",
-                          np.isclose(to_float(nk_), scipy_value, rtol=1e-12, atol=0)),
+            check=checked(f"equals {_FLOAT_DENSITY} times the weight to 1e-12 relative",
+                          _close(to_float(nk_), float_value)),
             label=f"numerator_{k + 1}"))
         dens.append(dk)
         num.append(nk_)
@@ -457,25 +546,27 @@ def _estep_nd(x, weights, means, covariances, covariance_type, normalize_weights
                  B + r"{\Sigma}_j)"), [evidence, decimal(evidence, digits)]),
         why=words("the evidence: the sum of the numerators"),
         check=checked("the sum re-added in floats agrees to 1e-12 relative",
-                      np.isclose(sum(to_float(v) for v in num), to_float(evidence), rtol=1e-12, atol=0)),
+                      _close(math.fsum(to_float(v) for v in num), to_float(evidence))),
         label="evidence"))
-    from ...numerics.gmm import e_step
-    _, oracle = e_step(np.array([[float(v) for v in xv]]), np.array([float(w_) for w_ in weights]),
-                       np.array([[float(v) for v in m] for m in mus]),
-                       np.array([[[float(v) for v in C.row(r)] for r in range(d)] for C in covs]), "full")
+    _, oracle, _ = e_step_point([float(v) for v in xv], [float(w_) for w_ in weights],
+                                [[float(v) for v in m] for m in mus], [_float_matrix(C) for C in covs])
     resp = [_log_odds_form(num, k) for k in range(K)]
     gamma = [sp.Symbol(f"gamma_{k + 1}") for k in range(K)]
     for k in range(K):
         steps.append(Step(
             Chain(gamma[k], [_over(num[k], evidence), resp[k], decimal(resp[k], digits)]),
             why=words(f"responsibility of component {k + 1}: numerator over evidence"),
-            check=checked("symbolically equal to numerator/evidence, and equal to numerics.gmm.e_step (log-space) "
-                          "to 1e-12", sp.simplify(resp[k] - num[k] / evidence) == 0
-                          and np.isclose(to_float(resp[k]), oracle[0][k], rtol=1e-12, atol=1e-300)),
+            check=checked("exactly equal to numerator/evidence (1/gamma and evidence/numerator expand to the "
+                          f"same terms), and equal to {_FLOAT_ESTEP} to 1e-12",
+                          _verified_responsibility(resp[k], num, k)
+                          and _close(to_float(resp[k]), oracle[k], atol=1e-300)),
             label=f"gamma_{k + 1}"))
     steps.append(Step(Chain(sp.Add(*gamma), [sp.Add(*resp), sp.Integer(1)]),
                       why=words("the responsibilities of a point sum to 1"),
-                      check=checked("SymPy simplifies the sum minus 1 to 0", sp.simplify(sp.Add(*resp) - 1) == 0),
+                      check=checked("each responsibility is exactly its numerator over the evidence (checked "
+                                    "above), and the numerators add up to the evidence term by term",
+                                    all(_verified_responsibility(r, num, k) for k, r in enumerate(resp))
+                                    and sp.expand(sp.Add(*num) - evidence) == 0),
                       label="sum"))
     givens = [Given(tex(r"\boldsymbol{x}"), tuple(xv))]
     givens += [Given(sp.Symbol(f"pi_{k + 1}"), w_shown[k]) for k in range(K)]
@@ -490,3 +581,17 @@ def _estep_nd(x, weights, means, covariances, covariance_type, normalize_weights
                  "densities": "pdf", "weighted_densities": "numerator_1",
                  **{f"weighted_densities[{k}]": f"numerator_{k + 1}" for k in range(K)}, "evidence": "evidence"},
         checker=estep_checker(estep_problem_nd(X, weights, M, covs)))
+
+
+def _float_matrix(M: sp.Matrix) -> list[list[float]]:
+    return [[to_float(v) for v in M.row(r)] for r in range(M.rows)]
+
+
+def _exactly_zero(difference: sp.Expr) -> bool:
+    """``difference == 0`` for exact numbers; ``simplify`` only when it is not already a plain zero or
+    nonzero rational (entries such as sqrt(2))."""
+    if difference == 0:
+        return True
+    if difference.is_Rational:
+        return False
+    return sp.simplify(difference) == 0

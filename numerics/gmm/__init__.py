@@ -62,11 +62,13 @@ through BLAS for many features). Temporaries are bounded by the block size, so
 peak memory stays below scikit-learn's.
 
 The modules, one job each (as scikit-learn's ``sklearn.mixture``):
-:mod:`._mixture` the estimator :class:`GaussianMixture`; :mod:`._em` the
+:mod:`._mixture` the estimator :class:`GaussianMixture`; :mod:`._estimator` scikit-learn's
+estimator protocol (parameters, tags, feature names) without importing scikit-learn; :mod:`._em` the
 E-step and M-step; :mod:`._covariance` the four covariance types, one small
 function per task and type, picked from a dict; :mod:`._kernels` the
 compiled loops; :mod:`._kmeans` k-means++ and Lloyd's algorithm;
-:mod:`._metrics` the adjusted Rand index; :mod:`._selection` the BIC/AIC
+:mod:`._metrics` the adjusted Rand index; :mod:`._point` one point's E-step in log space with the
+standard library only (the worked E-step's cross-check: no numpy, scipy or numba to import); :mod:`._selection` the BIC/AIC
 sweep; :mod:`._validation` the input checks; :mod:`._types` the names of the
 covariance types. They are imported on first use of a name, so that reading
 :data:`COVARIANCE_TYPES` (the command line does, to offer the choices) does
@@ -74,7 +76,7 @@ not load numba.
 """
 from __future__ import annotations
 
-from importlib import import_module
+from .._lazy import lazy_names
 from typing import TYPE_CHECKING
 
 from ._types import COVARIANCE_TYPES
@@ -84,6 +86,7 @@ if TYPE_CHECKING:  # what type checkers and linters see; at run time each name i
     from ._kmeans import KMeansResult, kmeans, kmeans_plusplus
     from ._metrics import adjusted_rand_index
     from ._mixture import GaussianMixture
+    from ._point import e_step_point, log_gaussian_density
     from ._selection import SelectionResult, parse_k_values, select
     from ._validation import ConvergenceWarning, NotFittedError, check_random_state
 
@@ -95,6 +98,8 @@ __all__ = [
     "e_step",
     "m_step",
     "n_parameters",
+    "e_step_point",
+    "log_gaussian_density",
     "kmeans_plusplus",
     "KMeansResult",
     "kmeans",
@@ -114,6 +119,8 @@ _MODULES = {
     "e_step": "_em",
     "m_step": "_em",
     "n_parameters": "_em",
+    "e_step_point": "_point",
+    "log_gaussian_density": "_point",
     "kmeans_plusplus": "_kmeans",
     "KMeansResult": "_kmeans",
     "kmeans": "_kmeans",
@@ -125,14 +132,4 @@ _MODULES = {
 }
 
 
-def __getattr__(name: str):
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(__name__, {name: f".{module}" for name, module in _MODULES.items()}, globals())

@@ -36,6 +36,15 @@ Minimum supports: 0.01, 0.005 and 0.0025 of the sparse set (counts 1000,
 count: pyfim as an absolute count (``supp=-count``), the others, which
 compare float fractions, as ``(count - 1/2) / N``.
 
+Ratio to pyfim: the first table's tools each run in a fresh process, one
+after the other, so a change in the machine's load between them moves the
+ratio. The second table (:func:`side_by_side`) times workedout and pyfim's
+three algorithms in one process, round-robin (one call of each per round,
+``gc.collect()`` before each call), after one warm-up round, and divides
+workedout's median by the fastest pyfim algorithm's median on that workload:
+every tool sees the same load. The load average before and after is printed
+with it.
+
 Verification: the first (warm-up) run of every tool is compared with
 workedout's itemsets and counts (a digest of the sorted pairs written by
 the workedout case, which runs first); a difference fails that row.
@@ -54,7 +63,7 @@ import numpy as np
 
 from benchmarks._harness import Case
 
-__all__ = ["quest_transactions", "dense_transactions", "cases", "environment"]
+__all__ = ["quest_transactions", "dense_transactions", "cases", "environment", "side_by_side", "report"]
 
 SPARSE = {"n_transactions": 100_000, "avg_len": 10, "n_items": 1000, "avg_pattern": 4, "n_patterns": 2000}
 SPARSE_SUPPORTS = ("0.01", "0.005", "0.0025")
@@ -260,7 +269,88 @@ def environment() -> str:
         except PackageNotFoundError:
             parts.append(f"{name} (not installed)")
     return ("<!-- " + ", ".join(parts) + " -->\n"
-            "<!-- time / peer's: workedout apriori against pyfim eclat; every other row against "
-            "workedout apriori (how many times slower). Every row's first run is checked against "
-            "workedout's itemsets and counts; mlxtend apriori runs on the dense set only "
+            "<!-- time / peer's: workedout apriori against pyfim's fastest algorithm on that workload; "
+            "every other row against workedout apriori (how many times slower). Every row's first run is "
+            "checked against workedout's itemsets and counts; mlxtend apriori runs on the dense set only "
             "(about 18.5 GiB at level 2 on the sparse set). -->")
+
+
+PYFIM_ALGORITHMS = ("apriori", "eclat", "fpgrowth")
+
+
+def side_by_side(quick: bool = False, rounds: int | None = None) -> list[dict]:
+    """workedout and pyfim's three algorithms in one process, round-robin; medians and the ratio to pyfim's fastest.
+
+    Each sparse workload: one warm-up round (whose results are checked:
+    every pyfim algorithm must find workedout's itemsets and counts), then
+    ``rounds`` rounds of one call per tool. Returns one dict per workload
+    with each tool's median seconds, the fastest pyfim algorithm and
+    ``ratio`` = workedout's median / that algorithm's median.
+    """
+    import gc
+    import statistics
+    import time
+
+    import fim
+    from workedout.numerics.apriori import frequent_itemsets
+    scale = 0.05 if quick else 1.0
+    rounds = rounds or (3 if quick else 9)
+    db = _data("sparse", scale)
+    rows = []
+    for support in SPARSE_SUPPORTS:
+        _, count = _setup("sparse", support, scale)
+        tools = {"workedout": lambda c=count: frequent_itemsets(db, c)}
+        for algorithm in PYFIM_ALGORITHMS:
+            miner = getattr(fim, algorithm)
+            tools[f"pyfim {algorithm}"] = (lambda a=miner, c=count: a(db, supp=-c, report="a"))
+        ours = _digest(tools["workedout"]().items())
+        for name, run in tools.items():
+            if name != "workedout" and _digest(run()) != ours:
+                raise RuntimeError(f"{name} differs from workedout at s={support}")
+        times: dict[str, list[float]] = {name: [] for name in tools}
+        for _ in range(rounds):
+            for name, run in tools.items():
+                gc.collect()
+                t0 = time.perf_counter()
+                run()
+                times[name].append(time.perf_counter() - t0)
+        medians = {name: statistics.median(ts) for name, ts in times.items()}
+        fastest = min((name for name in medians if name != "workedout"), key=medians.get)
+        rows.append({"workload": f"T10I4D100K s={support}" + (f" (quick: {scale:g})" if quick else ""),
+                     "itemsets": ours[0], "medians": medians, "fastest": fastest,
+                     "ratio": medians["workedout"] / medians[fastest]})
+    return rows
+
+
+def _side_by_side_table(rows: list[dict]) -> str:
+    head = ["workload", "itemsets", "workedout s"] + [f"pyfim {a} s" for a in PYFIM_ALGORITHMS] + [
+        "pyfim's fastest", "workedout / fastest"]
+    lines = ["| " + " | ".join(head) + " |", "|---|---:|" + "---:|" * (len(head) - 4) + "---|---:|"]
+    for r in rows:
+        cells = [r["workload"], f"{r['itemsets']:,}"] + [f"{r['medians'][n]:.4f}" for n in
+                                                         ["workedout"] + [f"pyfim {a}" for a in PYFIM_ALGORITHMS]]
+        cells += [r["fastest"], f"{r['ratio']:.2f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def report(quick: bool) -> str:
+    """Both tables: every tool in its own process, then workedout beside pyfim in one process."""
+    import os
+
+    from benchmarks._harness import markdown_table, run_cases
+    results = run_cases(cases(quick))
+    medians = {(c.workload, c.tool): r.get("median_s") for c, r in results}
+    for case, _ in results:  # workedout's ratio: against pyfim's fastest algorithm on that workload
+        if case.tool == "workedout apriori":
+            timed = [a for a in PYFIM_ALGORITHMS if medians.get((case.workload, f"pyfim {a}"))]
+            if timed:
+                case.peer = min((f"pyfim {a}" for a in timed), key=lambda n: medians[(case.workload, n)])
+    load_before = os.getloadavg()
+    rows = side_by_side(quick)
+    load_after = os.getloadavg()
+    return "\n".join([
+        environment(), markdown_table(results), "",
+        (f"<!-- one process, round-robin; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after "
+         f"(1-minute), {os.cpu_count()} CPUs -->"),
+        _side_by_side_table(rows)])

@@ -2,8 +2,15 @@
 
 ``python -m benchmarks convolution [--quick]``. Every case runs in a fresh
 process (see :mod:`benchmarks._harness`) with both libraries limited to the
-same number of threads: numpy's BLAS through threadpoolctl, torch through
-``torch.set_num_threads``. Data are float32 (torch's default), seeded.
+same number of threads: numpy's BLAS through threadpoolctl (the conv engine
+takes the BLAS pool's size as its own thread count and holds BLAS itself to
+one thread), torch through ``torch.set_num_threads``. Data are float32
+(torch's default), seeded.
+
+* default threads, other core busy: neither library limited (each as a user
+  gets it), while a second process spins on one core for the whole case: the
+  condition in which a multi-threaded BLAS used to make conv2d 7-26x slower
+  than torch.
 
 * conv2d: ``y = conv2d(x, w, b, stride 1, padding k // 2)`` then the three
   gradients for an upstream gradient ``dy``; torch: ``F.conv2d`` and
@@ -24,6 +31,7 @@ QUICK_SHAPES = [(8, 3, 32, 32, 16, 3)]
 
 
 def environment() -> str:
+    import os
     import platform
     import numpy
     from threadpoolctl import threadpool_info
@@ -34,7 +42,8 @@ def environment() -> str:
     except PackageNotFoundError:
         torch_version = "not installed"
     lines = [f"<!-- numpy {numpy.__version__} ({blas.get('internal_api', '?')} {blas.get('version', '?')}, "
-             f"{blas.get('architecture', '?')}), torch {torch_version}, {platform.platform()} -->"]
+             f"{blas.get('architecture', '?')}), torch {torch_version}, {platform.platform()} -->",
+             "<!-- load average (1, 5, 15 min) before the cases: %.2f, %.2f, %.2f -->" % os.getloadavg()]
     # trained in a child process: a parent grown by training would pass its resident set on to
     # every case's process (Linux keeps ru_maxrss across fork and exec) and inflate their peak RSS
     import subprocess
@@ -69,6 +78,13 @@ def cases(quick: bool) -> list[Case]:
             out.append(Case(label, "workedout", "benchmarks.convolution:prepare_conv_ours", kw,
                             peer="torch", repeats=repeats))
             out.append(Case(label, "torch", "benchmarks.convolution:prepare_conv_torch", kw, repeats=repeats))
+    if not quick:
+        for shape in shapes[:2]:
+            label = "conv2d fwd+bwd (N,Cin,H,W,Cout,k)=(%d,%d,%d,%d,%d,%d)" % shape + ", default threads, other core busy"
+            kw = {"shape": list(shape), "threads": None, "busy": True}
+            out.append(Case(label, "workedout", "benchmarks.convolution:prepare_conv_ours", kw,
+                            peer="torch", repeats=repeats))
+            out.append(Case(label, "torch", "benchmarks.convolution:prepare_conv_torch", kw, repeats=repeats))
     for nt in threads:
         label = f"digits CNN, one epoch (s/epoch), {nt} thread{'s' * (nt > 1)}"
         kw = {"threads": nt}
@@ -90,34 +106,51 @@ def _conv_data(shape):
     return x, wt, b, dy, k // 2
 
 
-def _limit_blas(threads: int):
+def _limit_blas(threads: int | None):
+    """Limit BLAS to ``threads`` (None: leave the default, all cores)."""
+    if threads is None:
+        return None
     from threadpoolctl import threadpool_limits
     return threadpool_limits(threads, user_api="blas")
 
 
-def prepare_conv_ours(shape, threads):
+def _busy_core():
+    """Start a process that spins on one core until this process exits."""
+    import atexit
+    import subprocess
+    import sys
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    atexit.register(spinner.kill)
+    return spinner
+
+
+def prepare_conv_ours(shape, threads, busy=False):
     from workedout.numerics.convolution import conv2d, conv2d_backward
     limiter = _limit_blas(threads)  # kept alive for the process's lifetime
     x, w, b, dy, p = _conv_data(shape)
+    spinner = _busy_core() if busy else None
 
     def work():
         conv2d(x, w, b, 1, p)
         conv2d_backward(x, w, dy, 1, p)
-    work.limiter = limiter
+    work.keep = (limiter, spinner)
     return work
 
 
-def prepare_conv_torch(shape, threads):
+def prepare_conv_torch(shape, threads, busy=False):
     import torch
-    torch.set_num_threads(threads)
+    if threads is not None:
+        torch.set_num_threads(threads)
     _limit_blas(threads)
     x, w, b, dy, p = _conv_data(shape)
+    spinner = _busy_core() if busy else None
     tx, tw, tb = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
     tdy = torch.from_numpy(dy)
 
     def work():
         tx.grad = tw.grad = tb.grad = None
         torch.nn.functional.conv2d(tx, tw, tb, 1, p).backward(tdy)
+    work.keep = spinner
     return work
 
 

@@ -36,10 +36,17 @@ overlap). For stride 1 that is the full convolution of :math:`G` with the
 flipped kernel; :math:`\partial L/\partial W` is the cross-correlation of
 :math:`x` with :math:`G`.
 
-The batch is processed a few samples at a time (a patch matrix of about 1 MiB
-per chunk), so that the copy into :math:`P`, the products and col2im run in
-the CPU caches instead of at memory speed; the result does not depend on the
-chunking. :func:`im2col` and :func:`col2im` expose the whole-batch matrices.
+The batch is processed a few samples at a time (a patch matrix of about
+2 MiB per chunk, stored as :math:`P^\top`, one row per output cell, which
+the matrix products read fastest), so that the copy into :math:`P`, the
+products and col2im run in the CPU caches instead of at memory speed; the
+result does not depend on the chunking beyond rounding. The chunks are shared
+among the engine's own threads, as many as the BLAS pool is allowed
+(threadpoolctl's limit; by default the usable cores), while BLAS itself runs
+on one thread: the results are the same bits with any number of threads, and
+a busy core slows the engine down instead of stalling it (see "the engine"
+below). :func:`im2col` and :func:`col2im` expose the whole-batch matrices
+(rows in the order channel, kernel row, kernel column).
 
 The other layers of a small CNN are here too: :func:`maxpool2d`,
 :func:`relu`, :func:`linear`, :func:`softmax_cross_entropy`, and the
@@ -263,6 +270,12 @@ def maxpool2d_backward(x, dy, size: IntPair = 2, stride: IntPair | None = None) 
     dy = _as_float(dy, "dy", dtype=x.dtype)
     if dy.shape != (n, c, oh, ow):
         raise ValueError(f"dy: shape {dy.shape} does not match the pooled shape {(n, c, oh, ow)}")
+    if _numba_ok(x.dtype, x.size, _POOL_NUMBA_MIN):  # one pass per window instead of kh*kw masked passes
+        from ._conv_kernels import maxpool_backward
+        dx = np.zeros_like(x)
+        maxpool_backward(np.ascontiguousarray(x).reshape(n * c, h, w),
+                         np.ascontiguousarray(dy).reshape(n * c, oh, ow), dx.reshape(n * c, h, w), kh, kw, sh, sw)
+        return dx
     # the first entry (row-major within the window) equal to the window's maximum
     y = maxpool2d(x, (kh, kw), (sh, sw))
     taken = np.zeros(y.shape, dtype=bool)
@@ -304,7 +317,11 @@ def relu_backward(z, dy) -> np.ndarray:
     dy = _as_float(dy, "dy", dtype=z.dtype)
     if dy.shape != z.shape:
         raise ValueError(f"dy: shape {dy.shape} does not match z's shape {z.shape}")
-    return np.where(z > 0, dy, 0).astype(z.dtype, copy=False)
+    with np.errstate(invalid="ignore"):  # inf * 0 is handled below
+        out = np.multiply(dy, z > 0)  # 40x faster than np.where(z > 0, dy, 0)
+    if not np.isfinite(out).all():  # where z <= 0 an inf or NaN in dy must still give 0
+        out = np.where(z > 0, dy, 0).astype(z.dtype, copy=False)
+    return out
 
 
 # ----------------------------------------------------------------- linear
@@ -553,20 +570,6 @@ def _col2im(cols: np.ndarray, x_shape, kh, kw, oh, ow, stride, padding) -> np.nd
     return np.ascontiguousarray(dxp[:, :, ph:ph + h, pw:pw + w].transpose(1, 0, 2, 3))
 
 
-# The patch matrix of a whole batch is kh*kw times the input: built at once it
-# leaves the caches and every pass over it (copy, GEMM, col2im) runs at memory
-# speed. Built and used a few samples at a time it stays in the L2/L3 caches;
-# the chunk's patch matrix aims at about this many bytes.
-_CHUNK_BYTES = 1 << 20
-
-
-def _chunks(x_shape, w_shape, out_hw, itemsize):
-    n, c = x_shape[:2]
-    per_sample = c * w_shape[2] * w_shape[3] * out_hw[0] * out_hw[1] * itemsize
-    step = max(1, min(n, _CHUNK_BYTES // max(per_sample, 1)))
-    return [(s, min(n, s + step)) for s in range(0, n, step)]
-
-
 def _window_slices(u, v, oh, ow, stride) -> tuple[slice, slice]:
     """The rows and columns of the (padded) input that kernel entry (u, v) meets, one per output cell."""
     sh, sw = stride
@@ -590,34 +593,302 @@ def _add_cols(dxt, dcols, kh, kw, oh, ow, stride):
 
 
 class _Buffers:
-    """Flat scratch arrays reused across chunks (fresh large arrays cost page faults);
-    ``take(name, shape)`` is a C-contiguous view of the first elements."""
+    """Flat scratch arrays reused across chunks and, per thread, across calls
+    (fresh large arrays cost a page fault per 4 KiB on first touch: for the
+    digits CNN's mini-batches that was half the time of a conv layer's backward
+    pass); ``take(name, shape)`` is a C-contiguous view of the first elements.
+    A thread keeps, between calls, one array per name and dtype of at most
+    ``_KEPT_BYTES // 4`` bytes (2 MiB; six names)."""
 
     def __init__(self, dtype, **sizes):
-        self.flat = {name: np.empty(size, dtype=dtype) for name, size in sizes.items()}
+        kept = _kept_buffers()
+        self.flat = {}
+        for name, size in sizes.items():
+            old = kept.get((name, np.dtype(dtype)))
+            if old is not None and old.size >= size:
+                self.flat[name] = old
+                continue
+            self.flat[name] = np.empty(size, dtype=dtype)
+            if size * np.dtype(dtype).itemsize <= _KEPT_BYTES // 4:
+                kept[(name, np.dtype(dtype))] = self.flat[name]
 
     def take(self, name, shape):
         return self.flat[name][:math.prod(shape)].reshape(shape)
+
+
+_KEPT_BYTES = 1 << 23
+_LOCAL = None
+
+
+def _thread_local():
+    global _LOCAL
+    if _LOCAL is None:
+        import threading
+        _LOCAL = threading.local()
+    return _LOCAL
+
+
+class _engine_threads:
+    """Within (in the calling thread): the engine uses ``n`` threads whatever
+    the BLAS pool allows; ``None`` restores the default. BLAS itself is still
+    held to one thread during the engine's products."""
+
+    def __init__(self, n: int | None):
+        self.n = None if n is None else max(1, int(n))
+
+    def __enter__(self):
+        local = _thread_local()
+        self.saved = getattr(local, "threads", None)
+        local.threads = self.n
+        return self
+
+    def __exit__(self, *exc):
+        _thread_local().threads = self.saved
+        return False
+
+
+def _kept_buffers() -> dict:
+    _thread_local()
+    kept = getattr(_LOCAL, "buffers", None)
+    if kept is None:
+        kept = _LOCAL.buffers = {}
+    return kept
+
+
+# ------------------------------------------------------------ the engine
+# conv2d and conv2d_backward work the batch a chunk of samples at a time, in
+# the layout the matrix products run fastest in (measured with OpenBLAS on
+# these shapes: 1.3-1.6x faster than the (C*kh*kw, positions) patch matrix):
+#
+# * the chunk's samples, padded, as channels-last rows xh[n, r, q*C + c];
+# * the chunk's patch matrix PT with one row per output cell and the window in
+#   the order (u, v, c): shape (m*H_out*W_out, kh*kw*C), copied in runs of
+#   kw*C numbers that are contiguous on both sides (a numba kernel; numpy's
+#   strided copy for small work, which then never imports numba);
+# * forward: Y^T = PT W^T, transposed into y (N, C_out, H_out, W_out);
+# * backward, per sample with G = dy[n] as (C_out, H_out*W_out), a view:
+#   dW = sum_n G PT_n and dPT_n = G^T W (BLAS reads G^T without a copy; for
+#   images of few pixels G^T is copied once and the chunk takes one product
+#   each, since per-sample calls would cost more than the copy); col2im
+#   adds dPT's rows back onto the channels-last image (a numba kernel; numpy
+#   for small work, which then never imports numba).
+#
+# Threads: the engine runs on its own threads, one chunk at a time each (a
+# shared counter hands out the chunks, so a thread slowed by another process
+# takes fewer of them), and holds BLAS to one thread while it works: a
+# multi-threaded BLAS spin-waits for its helpers, which is what made conv2d 7x
+# to 26x slower than PyTorch when the other core was busy. The number of
+# threads is the BLAS pool's current size (threadpoolctl's limit; by default
+# the usable cores), so ``threadpool_limits(1)`` makes the engine serial too.
+# Chunks, and the order their partial sums are added, do not depend on the
+# threads: the results are the same bits with any number of threads.
+
+# patch-matrix bytes per chunk: PT, the products and col2im stay in the L2/L3 caches
+# (measured: 512 KiB to 2 MiB within 5% of each other; 2 MiB best on (64,16,32,32,32,3))
+_CHUNK_BYTES = 1 << 21
+# below this many multiply-adds in the forward product the engine leaves the
+# thread pools alone and never imports threadpoolctl (hand-sized work; OpenBLAS
+# runs products this small on one thread anyway)
+_SMALL_WORK = 1 << 18
+# below this many output cells per image, per-sample products cost more in calls than a copy of G^T
+_FEW_POSITIONS = 256
+# at least this many multiply-adds per extra thread, or the threads cost more than they save
+_WORK_PER_THREAD = 1 << 23
+# patch-matrix entries from which im2col and col2im run in numba (smaller work, as in a
+# worked example: numpy, and numba is never imported)
+_NUMBA_MIN = 1 << 15
+# input entries from which max-pool's gradient runs in numba (a worked example has at most 2,048)
+_POOL_NUMBA_MIN = 1 << 14
+
+
+def _chunks(x_shape, w_shape, out_hw, itemsize):
+    n, c = x_shape[:2]
+    per_sample = c * w_shape[2] * w_shape[3] * out_hw[0] * out_hw[1] * itemsize
+    step = max(1, min(n, _CHUNK_BYTES // max(per_sample, 1)))
+    return [(s, min(n, s + step)) for s in range(0, n, step)]
+
+
+def _channels_last(x: np.ndarray, padding, out: np.ndarray | None = None) -> np.ndarray:
+    """x (N, C, H, W) zero-padded and stored as rows xh (N, Hp, Wp*C), channels innermost
+    (into ``out``, of shape (N, Hp, Wp, C), when given)."""
+    n, c, h, w = x.shape
+    ph, pw = padding
+    xh = np.empty((n, h + 2 * ph, w + 2 * pw, c), dtype=x.dtype) if out is None else out
+    if ph or pw:
+        xh[:, :ph] = 0
+        xh[:, ph + h:] = 0
+        xh[:, ph:ph + h, :pw] = 0
+        xh[:, ph:ph + h, pw + w:] = 0
+    xh[:, ph:ph + h, pw:pw + w] = x.transpose(0, 2, 3, 1)
+    return xh.reshape(n, h + 2 * ph, (w + 2 * pw) * c)
+
+
+def _numba_ok(dtype, elements: int, least: int | None = None) -> bool:
+    return elements >= (_NUMBA_MIN if least is None else least) and dtype in (np.float32, np.float64)
+
+
+def _patch_rows(xh, pt, kh, kw, stride, c, fast):
+    """PT (m, oh, ow, kh, kw*c) from the channels-last chunk xh (m, Hp, Wp*c). Small work: one
+    strided numpy copy whose innermost runs, kw*c numbers, are contiguous on both sides."""
+    if fast:
+        from ._conv_kernels import patch_rows
+        patch_rows(xh, pt, kh, kw, stride[0], stride[1], c)
+        return
+    sm, sr, sq = xh.strides
+    np.copyto(pt, np.lib.stride_tricks.as_strided(
+        xh, pt.shape, (sm, sr * stride[0], sq * c * stride[1], sr, sq), writeable=False))
+
+
+def _add_patch_rows(dxh, dpt, kh, kw, stride, c, fast):
+    """col2im: add dPT (m, oh, ow, kh, kw*c) onto the channels-last chunk dxh (m, Hp, Wp*c).
+
+    The numpy loop adds the window entries (u, v) in descending order, the
+    order in which the numba kernel's loops reach each pixel: the same sums.
+    """
+    if fast:
+        from ._conv_kernels import add_patch_rows
+        add_patch_rows(dxh, dpt, kh, kw, stride[0], stride[1], c)
+        return
+    m, oh, ow = dpt.shape[:3]
+    img = dxh.reshape(m, dxh.shape[1], -1, c)
+    d = dpt.reshape(m, oh, ow, kh, kw, c)
+    for u in reversed(range(kh)):
+        for v in reversed(range(kw)):
+            rows, columns = _window_slices(u, v, oh, ow, stride)
+            img[:, rows, columns] += d[:, :, :, u, v]
+
+
+def _plan(x, w, oh, ow):
+    """(chunks, multiply-adds of the forward product, numba kernels or not) for a conv2d on x with filters w."""
+    n, c = x.shape[:2]
+    c_out, _, kh, kw = w.shape
+    work = n * oh * ow * c * kh * kw * c_out
+    chunks = _chunks(x.shape, w.shape, (oh, ow), x.itemsize)
+    fast = _numba_ok(x.dtype, n * oh * ow * c * kh * kw)
+    return chunks, work, fast
+
+
+def _run(chunks, work, step, make_buffers):
+    """Call ``step(index, start, stop, buffers)`` for every chunk, on the engine's threads.
+
+    Small work runs here, untouched. Larger work holds every BLAS library to
+    one thread for the duration and, when the BLAS pool was allowed more than
+    one thread, shares the chunks among that many threads (this one included).
+    """
+    if work < _SMALL_WORK:
+        buf = make_buffers()
+        for i, (s, e) in enumerate(chunks):
+            step(i, s, e, buf)
+        return
+    with _blas_held_to_one() as allowed:
+        if _LOCAL is not None and getattr(_LOCAL, "threads", None) is not None:
+            allowed = _LOCAL.threads  # set by _engine_threads (numerics.cnn.train)
+        threads = max(1, min(allowed, len(chunks), work // _WORK_PER_THREAD))
+        if threads == 1:
+            buf = make_buffers()
+            for i, (s, e) in enumerate(chunks):
+                step(i, s, e, buf)
+            return
+        import itertools
+        import threading
+        counter, lock = itertools.count(), threading.Lock()
+
+        def worker():
+            buf = make_buffers()
+            while True:
+                with lock:
+                    i = next(counter)
+                if i >= len(chunks):
+                    return
+                step(i, *chunks[i], buf)
+
+        pool = _thread_pool()
+        helpers = [pool.submit(worker) for _ in range(threads - 1)]
+        try:
+            worker()
+        finally:
+            for f in helpers:
+                f.result()
+
+
+_POOL = None
+_BLAS = None
+
+
+def _thread_pool():
+    global _POOL
+    if _POOL is None:
+        from concurrent.futures import ThreadPoolExecutor
+        _POOL = ThreadPoolExecutor(max(1, _usable_cores() - 1), thread_name_prefix="workedout-conv")
+    return _POOL
+
+
+def _usable_cores() -> int:
+    import os
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _blas_libraries():
+    """threadpoolctl's controllers of the loaded BLAS libraries (empty without threadpoolctl)."""
+    global _BLAS
+    if _BLAS is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+            _BLAS = list(ThreadpoolController().select(user_api="blas").lib_controllers)
+        except Exception:  # noqa: BLE001  # pragma: no cover - a dependency; any failure: no control
+            _BLAS = []
+    return _BLAS
+
+
+class _blas_held_to_one:
+    """Within: every BLAS library on one thread. Yields the threads BLAS was allowed
+    (at most the usable cores; the usable cores when no BLAS library is controllable)."""
+
+    def __enter__(self) -> int:
+        self.saved = [(lib, lib.num_threads) for lib in _blas_libraries()]
+        for lib, n in self.saved:
+            if n != 1:
+                lib.set_num_threads(1)
+        allowed = max((n for _, n in self.saved), default=_usable_cores())
+        return max(1, min(allowed, _usable_cores()))
+
+    def __exit__(self, *exc):
+        for lib, n in self.saved:
+            if n != 1:
+                lib.set_num_threads(n)
+        return False
 
 
 def _conv2d_forward(x, w, b, stride, padding) -> np.ndarray:
     n, c, _, _ = x.shape
     c_out, _, kh, kw = w.shape
     oh, ow = _conv_output_shape(x.shape, w.shape, stride, padding)[2:]
-    xp = _pad(x, padding)
-    w2 = w.reshape(c_out, -1)
+    ckk = kh * kw * c
+    hp, wp = x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1]
+    wt = np.ascontiguousarray(w.transpose(2, 3, 1, 0).reshape(ckk, c_out))  # rows (u, v, c)
     y = np.empty((n, c_out, oh, ow), dtype=x.dtype)
-    chunks = _chunks(x.shape, w.shape, (oh, ow), x.itemsize)
-    most = chunks[0][1] * oh * ow
-    buf = _Buffers(x.dtype, cols=c * kh * kw * most, y=c_out * most)
-    for s, e in chunks:
-        m = e - s
-        cols = buf.take("cols", (c, kh, kw, m, oh, ow))
-        _fill_cols(cols, xp[s:e].transpose(1, 0, 2, 3), kh, kw, oh, ow, stride)
-        yc = np.matmul(w2, cols.reshape(c * kh * kw, m * oh * ow), out=buf.take("y", (c_out, m * oh * ow)))
-        if b is not None:
-            yc += b[:, None]
-        y[s:e] = yc.reshape(c_out, m, oh, ow).transpose(1, 0, 2, 3)
+    chunks, work, fast = _plan(x, w, oh, ow)
+    most = (chunks[0][1] - chunks[0][0]) * oh * ow
+
+    def step(i, s, e, buf):
+        rows = (e - s) * oh * ow
+        # the chunk's samples channels-last, just before the copy reads them from the cache
+        xh = _channels_last(x[s:e], padding, buf.take("xh", (e - s, hp, wp, c)))
+        pt = buf.take("cols", (e - s, oh, ow, kh, kw * c))
+        _patch_rows(xh, pt, kh, kw, stride, c, fast)
+        yt = np.matmul(pt.reshape(rows, ckk), wt, out=buf.take("y", (rows, c_out)))
+        yt = yt.reshape(e - s, oh * ow, c_out).transpose(0, 2, 1)
+        out = y[s:e].reshape(e - s, c_out, oh * ow)  # a view: y[s:e] is contiguous
+        if b is None:
+            out[...] = yt
+        else:  # the bias added in the same pass as the transpose
+            np.add(yt, b[:, None], out=out)
+
+    _run(chunks, work, step, lambda: _Buffers(x.dtype, cols=ckk * most, y=c_out * most,
+                                              xh=(chunks[0][1] - chunks[0][0]) * hp * wp * c))
     return y
 
 
@@ -626,34 +897,53 @@ def _conv2d_backward(x, w, dy, stride, padding, need_dx: bool = True):
     c_out, _, kh, kw = w.shape
     oh, ow = dy.shape[2:]
     ph, pw = padding
-    ckk = c * kh * kw
-    xp = _pad(x, padding)
-    w2 = w.reshape(c_out, -1)
-    w2t = np.ascontiguousarray(w2.T)
-    dw = np.zeros_like(w2)
-    db = np.zeros(c_out, dtype=x.dtype)
-    dxp = np.zeros(xp.shape, dtype=x.dtype) if need_dx else None
-    chunks = _chunks(x.shape, w.shape, (oh, ow), x.itemsize)
-    most = chunks[0][1] * oh * ow
-    buf = _Buffers(x.dtype, cols=ckk * most, g=c_out * most, dcols=ckk * most if need_dx else 0,
-                   dw=c_out * ckk)
-    for s, e in chunks:
+    ckk = kh * kw * c
+    hp, wp = h + 2 * ph, wd + 2 * pw
+    w2 = np.ascontiguousarray(w.transpose(0, 2, 3, 1).reshape(c_out, ckk))  # columns (u, v, c)
+    dx = np.empty(x.shape, dtype=x.dtype) if need_dx else None
+    chunks, work, fast = _plan(x, w, oh, ow)
+    dw_parts = np.empty((len(chunks), c_out, ckk), dtype=x.dtype)
+    most = (chunks[0][1] - chunks[0][0]) * oh * ow
+    row = wp * c
+
+    def step(i, s, e, buf):
         m = e - s
-        cols = buf.take("cols", (c, kh, kw, m, oh, ow))
-        _fill_cols(cols, xp[s:e].transpose(1, 0, 2, 3), kh, kw, oh, ow, stride)
-        g = buf.take("g", (c_out, m, oh, ow))
-        np.copyto(g, dy[s:e].transpose(1, 0, 2, 3))
-        g = g.reshape(c_out, m * oh * ow)
-        dw += np.matmul(g, cols.reshape(ckk, m * oh * ow).T, out=buf.take("dw", (c_out, ckk)))
-        db += g.sum(axis=1)
+        xh = _channels_last(x[s:e], padding, buf.take("xh", (m, hp, wp, c)))
+        pt = buf.take("cols", (m, oh, ow, kh, kw * c))
+        _patch_rows(xh, pt, kh, kw, stride, c, fast)
+        g = dy[s:e].reshape(m, c_out, oh * ow)  # per sample G (C_out, positions): a view, no copy
+        if oh * ow < _FEW_POSITIONS:  # small images: G^T copied once, then two whole-chunk products
+            gt = buf.take("g", (m, oh * ow, c_out))
+            np.copyto(gt, g.transpose(0, 2, 1))
+            gt = gt.reshape(m * oh * ow, c_out)
+            np.matmul(gt.T, pt.reshape(m * oh * ow, ckk), out=dw_parts[i])
+            products = (gt, w2, (m * oh * ow, ckk))
+        else:  # per-sample products, no copy of G; dW summed in sample order
+            pt3 = pt.reshape(m, oh * ow, ckk)
+            if m == 1:
+                np.matmul(g[0], pt3[0], out=dw_parts[i])
+            else:
+                np.sum(np.matmul(g, pt3, out=buf.take("dw", (m, c_out, ckk))), axis=0, out=dw_parts[i])
+            products = (g.transpose(0, 2, 1), w2, (m, oh * ow, ckk))
         if not need_dx:
-            continue
-        dcols = np.matmul(w2t, g, out=buf.take("dcols", (ckk, m * oh * ow))).reshape(c, kh, kw, m, oh, ow)
-        _add_cols(dxp[s:e].transpose(1, 0, 2, 3), dcols, kh, kw, oh, ow, stride)
-    dx = dxp[:, :, ph:ph + h, pw:pw + wd] if need_dx else None
-    if need_dx and (ph or pw):
-        dx = np.ascontiguousarray(dx)
-    return dx, dw.reshape(w.shape), db
+            return
+        dpt = np.matmul(products[0], products[1], out=buf.take("dcols", products[2]))
+        dpt = dpt.reshape(m, oh, ow, kh, kw * c)
+        dxh = buf.take("dx", (m, hp, row))
+        dxh.fill(0)
+        _add_patch_rows(dxh, dpt, kh, kw, stride, c, fast)
+        dx[s:e] = dxh.reshape(m, hp, -1, c)[:, ph:ph + h, pw:pw + wd].transpose(0, 3, 1, 2)
+
+    _run(chunks, work, step, lambda: _Buffers(
+        x.dtype, cols=ckk * most, dw=(chunks[0][1] - chunks[0][0]) * c_out * ckk, g=c_out * most,
+        xh=(chunks[0][1] - chunks[0][0]) * hp * row,
+        dcols=ckk * most if need_dx else 0,
+        dx=(chunks[0][1] - chunks[0][0]) * hp * row if need_dx else 0))
+    dw = dw_parts[0].copy()
+    for part in dw_parts[1:]:  # in chunk order, whatever thread computed each
+        dw += part
+    db = dy.sum(axis=(0, 2, 3))
+    return dx, dw.reshape(c_out, kh, kw, c).transpose(0, 3, 1, 2).copy(), db
 
 
 def _pool_params(x_shape, size, stride):

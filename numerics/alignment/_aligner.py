@@ -12,8 +12,8 @@ import numpy as np
 
 from ..seqio import SubstitutionMatrix
 from ._alignments import GAP_IN_SEQ1, GAP_IN_SEQ2, Alignment, PairwiseAlignments, semiglobal_ranges
-from ._kernels import (diagonal_offsets, forward_checkpoints, score_affine, score_linear, trace_all,
-                       traceback_path, unflatten)
+from ._kernels import (diagonal_offsets, forward_checkpoints, score_affine, score_linear, score_striped,
+                       trace_all, traceback_path, unflatten)
 from ._scoring import EncodedPair, Scoring, ValidatedSequence
 
 __all__ = ["PairwiseAligner", "DPTables"]
@@ -166,9 +166,11 @@ class PairwiseAligner:
         is an int.
         """
         p = self._encode(seq1, seq2)
-        if self._scoring.linear:
+        # int16 striped kernel first; None when it does not apply or came near overflow
+        value = score_striped(p.a, p.rb, p.S, p.go, p.ge, p.local, p.free, self._scoring.linear)
+        if value is None and self._scoring.linear:
             value = score_linear(p.a, p.rb, p.S, p.eq, p.go, p.local, p.free, p.neg)
-        else:
+        elif value is None:
             value = score_affine(p.a, p.rb, p.S, p.eq, p.go, p.ge, p.local, p.free, p.neg)
         return p.result(value)
 

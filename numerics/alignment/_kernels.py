@@ -16,8 +16,10 @@ consecutive, in the order M, X, Y, so the bit "state q from state r" is
 state r, as in the marks of :func:`mark_optimal`). The kernels read these names:
 numba compiles module-level integers as constants.
 
-Entry points (the rest is their inner loops): :func:`score_linear`,
-:func:`score_affine` (score in linear memory); :func:`forward_checkpoints` and
+Entry points (the rest is their inner loops): :func:`score_striped` (score
+only, striped int16 lanes with a query profile: the fast path, at the end of
+this module), :func:`score_linear`, :func:`score_affine` (score in linear
+memory; the exact fallback); :func:`forward_checkpoints` and
 :func:`traceback_path` (one alignment, checkpointed); :func:`trace_all`,
 :func:`mark_optimal`, :func:`count_paths`, :func:`mark_alive` (every cell's
 arrows, the states on optimal paths, their exact count, the states a traceback
@@ -27,7 +29,7 @@ diagonal-major cell layout).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from .._jit import njit
 
 __all__ = ["M_FROM_M", "M_FROM_X", "M_FROM_Y", "M_START", "X_FROM_M", "X_FROM_X", "X_FROM_Y",
            "Y_FROM_M", "Y_FROM_X", "Y_FROM_Y", "M_END", "M_ARROWS", "X_ARROWS", "Y_ARROWS",
@@ -526,3 +528,210 @@ def mark_alive(bits, marks, offsets, n, m, local):
                     out |= MARK_Y
             alive[k] = out
     return alive
+
+
+# --- score only, striped (Farrar) in 16-bit lanes ----------------------------
+#
+# The fast path of :func:`score_striped`: seq1 is cut into LANES segments of p
+# = ceil(n / LANES) letters, and slot t*LANES + l of a column holds row
+# i = l*p + t + 1 (Farrar's striped layout). One column of the DP table (one
+# letter b_j of seq2) is then p steps of LANES independent cells, each step a
+# loop over the lanes that LLVM compiles to a few 512- (or 256-) bit
+# instructions on int16: the substitution scores come from a query profile
+# (prof[c, slot] = s(a_i, c), contiguous per letter c), so no table lookup is
+# left in the inner loop. Scores saturate at the int16 range, and a column's
+# min and max decide whether any value came near it (the caller then redoes
+# the work in int32 with the anti-diagonal kernels above).
+
+LANES = 32                      # int16 lanes per step: one 512-bit vector
+
+
+@njit(cache=True, inline="always")
+def _sat16(x):
+    """An int32 clamped to the int16 range (LLVM emits a saturating add)."""
+    return np.int16(min(max(x, -32768), 32767))
+
+
+@njit(cache=True)
+def striped_score16(prof, codes, n, p, go, ge, linear, local, col0, row0):
+    """Striped Gotoh score in int16; returns (H_nm, max_i H_im, max_j H_nj, min H, max H).
+
+    Recurrence (gap scores go <= ge <= 0, so that the three states of
+    :func:`score_affine` reduce to Farrar's H, E, F exactly):
+    ``M = max(H_{i-1,j-1}, z) + s(a_i, b_j)`` (z = 0 local, -inf otherwise),
+    ``E_ij = max(H_{i,j-1} + go, E_{i,j-1} + ge)`` (horizontal, Y),
+    ``F_ij = max(H_{i-1,j} + go, F_{i-1,j} + ge)`` (vertical, X),
+    ``H = max(M, E, F)``. Loop order: columns j; inside a column the segment
+    steps t, each over all lanes (vectorised). F runs down a lane within the
+    step loop; what crosses from lane l-1 into lane l is fixed afterwards by
+    :func:`_carry_f`. col0/row0 are the border columns (striped) and row;
+    n = len(seq1). Min/max are over every interior H computed
+    (and padding slots), for the caller's overflow check; in local mode max H
+    equals max M, so the local score is max(0, max H).
+    """
+    V = LANES
+    W = p * V
+    slot_n = ((n - 1) % p) * V + (n - 1) // p
+    # go, ge are int16 so that LLVM sees every sum as int16 + int16 and emits
+    # saturating adds (vpaddsw); an int32 argument would widen the lanes.
+    # H[0:V]: the diagonal predecessors of step 0 (lane l-1's last slot);
+    # H[V:]: the column itself. Two buffers: column j-1 and column j.
+    H = np.empty(W + V, np.int16)
+    Hn = np.empty(W + V, np.int16)
+    H[V:] = col0
+    E = np.empty(W, np.int16)
+    for q in range(W):
+        E[q] = _sat16(np.int32(col0[q]) + go)
+    F = np.empty(V, np.int16)
+    carry = np.empty(V, np.int16)
+    z = np.int16(0) if local else np.int16(-32768)
+    lo, hi = np.int16(32767), np.int16(-32768)
+    rowmax = np.int16(-32768)
+    for j in range(1, codes.size + 1):
+        H[0] = row0[j - 1]
+        for l in range(1, V):
+            H[l] = H[W + l - 1]
+        F[0] = _sat16(np.int32(row0[j]) + go)      # X(1, j) from row 0
+        for l in range(1, V):
+            F[l] = -32768                          # fixed by _carry_f
+        P = prof[codes[j - 1]]
+        if linear:
+            _column_linear(H, Hn, F, P, p, z, go)
+        else:
+            _column_affine(H, Hn, E, F, P, p, z, go, ge)
+        _carry_f(Hn, E, F, carry, p, go, ge, linear)
+        for q in range(V, W + V):                  # vectorised min/max of the column
+            h = Hn[q]
+            lo = min(lo, h)
+            hi = max(hi, h)
+        rowmax = max(rowmax, Hn[V + slot_n])
+        H, Hn = Hn, H
+    colmax = np.int16(-32768)
+    for i in range(n):
+        colmax = max(colmax, H[V + (i % p) * V + i // p])
+    return H[V + slot_n], colmax, rowmax, lo, hi
+
+
+@njit(cache=True, inline="always")
+def _column_affine(H, Hn, E, F, P, p, z, go, ge):
+    """One column, affine gaps: step t reads H[t*V:] (diagonal, shifted by one
+    step) and writes Hn[V + t*V:]; E and F are updated in place."""
+    V = LANES
+    for t in range(p):
+        b = t * V
+        for l in range(V):
+            m = _sat16(np.int32(max(H[b + l], z)) + np.int32(P[b + l]))
+            e = E[b + l]
+            f = F[l]
+            h = max(m, max(e, f))
+            Hn[V + b + l] = h
+            hg = _sat16(np.int32(h) + go)
+            E[b + l] = max(hg, _sat16(np.int32(e) + ge))
+            F[l] = max(hg, _sat16(np.int32(f) + ge))
+
+
+@njit(cache=True, inline="always")
+def _column_linear(H, Hn, F, P, p, z, g):
+    """One column, linear gaps: E_ij = H_{i,j-1} + g (H >= E), so no E array."""
+    V = LANES
+    for t in range(p):
+        b = t * V
+        for l in range(V):
+            m = _sat16(np.int32(max(H[b + l], z)) + np.int32(P[b + l]))
+            e = _sat16(np.int32(H[V + b + l]) + g)
+            f = F[l]
+            h = max(m, max(e, f))
+            Hn[V + b + l] = h
+            F[l] = _sat16(np.int32(h) + g)             # h >= f
+
+
+@njit(cache=True)
+def _carry_f(Hn, E, F, carry, p, go, ge, linear):
+    """Carry vertical gaps across lane boundaries (Farrar's "lazy F", in one pass).
+
+    With go <= ge, the true F of lane l at step t is max(F_first(t), c_l + t*ge),
+    where c_l is the F entering the lane: c_0 is exact already, and
+    c_{l+1} = max(F_out[l], c_l + p*ge) (a scan over the lanes). One pass over
+    the steps then raises H (and E) wherever c_l + t*ge wins; a lane's carry is
+    dropped once c_l + (t+1)*ge <= H_first(t) + go, since F_first(t+1) is at
+    least that, and the pass stops when every carry is dropped (usually
+    after a few steps).
+    """
+    V = LANES
+    pg = np.int32(p) * np.int32(ge)
+    c = np.int32(-32768)
+    for l in range(V):                      # carry[l] = F entering lane l
+        carry[l] = _sat16(c)
+        c = max(np.int32(F[l]), c + pg) if l > 0 else np.int32(F[0])
+        c = max(c, np.int32(-32768))
+    # carry[0] is lane 0's own start, already exact: drop it
+    carry[0] = -32768
+    for t in range(p):
+        b = V + t * V
+        alive = np.int16(-32768)
+        for l in range(V):
+            old = Hn[b + l]
+            f = carry[l]
+            h = max(old, f)
+            Hn[b + l] = h
+            if not linear:
+                E[b - V + l] = max(E[b - V + l], _sat16(np.int32(h) + go))
+            nf = _sat16(np.int32(f) + ge)
+            nf = nf if np.int32(nf) > np.int32(old) + go else np.int16(-32768)
+            carry[l] = nf
+            alive = max(alive, nf)
+        if alive == -32768:
+            break
+
+
+def score_striped(a, rb, S, go, ge, local, free, linear):
+    """The score by :func:`striped_score16`, or None when the int16 kernel does not apply.
+
+    It applies to integer scores with ``go <= ge <= 0`` (an open at least as
+    costly as an extension) whose border rows fit in int16 with a margin K of
+    twice the largest score magnitude; it gives way (None) when any H of the
+    table came within K of the int16 range, so that every value it returns
+    is exact. The caller then runs :func:`score_linear` or :func:`score_affine`.
+    """
+    n, m = a.size, rb.size
+    if n == 0 or m == 0 or S.dtype.kind != "i":
+        return None
+    go, ge = int(go), int(ge)
+    if go > ge:
+        return None
+    big = max(abs(go), abs(ge), int(np.abs(S).max()))
+    margin = 2 * big + 2
+    lowest, highest = -32768 + margin, 32767 - margin
+    if lowest >= highest:
+        return None
+    if not local and ((not free[0] and go + (n - 1) * ge < lowest)
+                      or (not free[2] and go + (m - 1) * ge < lowest)):
+        return None                                  # a border row does not fit
+    V = LANES
+    p = -(-n // V)
+    order = (np.arange(V)[None, :] * p + np.arange(p)[:, None]).ravel()   # slot -> row - 1
+    real = order < n
+    letters, codes = np.unique(rb[::-1], return_inverse=True)              # b_1..b_m as profile rows
+    prof = np.zeros((letters.size, p * V), np.int16)
+    prof[:, real] = S[a[order[real]]][:, letters].T
+    if local:
+        col0 = np.full(p * V, -32768, np.int16)
+        row0 = np.full(m + 1, -32768, np.int16)
+    else:
+        rows = np.minimum(order, n - 1)                                    # padding: as row n
+        col0 = (np.zeros(p * V, np.int64) if free[0] else go + rows * ge).astype(np.int16)
+        row0 = np.zeros(m + 1, np.int16)
+        if not free[2]:
+            row0[1:] = go + np.arange(m) * ge
+    H_nm, colmax, rowmax, lo, hi = striped_score16(prof, codes, n, p, np.int16(go), np.int16(ge),
+                                                   linear, local, col0, row0)
+    if lo < lowest or hi > highest:
+        return None
+    if local:
+        return max(0, int(hi))
+    value = int(H_nm)
+    if free[1]:                                  # free gaps down column m
+        value = max(value, int(colmax), int(row0[m]))
+    if free[3]:                                  # free gaps along row n
+        value = max(value, int(rowmax), int(col0[(n - 1) % p * V + (n - 1) // p]))
+    return value

@@ -26,7 +26,7 @@ import zlib
 
 from .limits import LimitError, get, require
 
-__all__ = ["read_bytes", "read_text", "decode_text", "load_json", "json_depth"]
+__all__ = ["read_bytes", "read_text", "decode_text", "gunzip", "load_json", "json_depth"]
 
 _CHUNK = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -78,7 +78,7 @@ def decode_text(data: bytes, *, what: str = "input") -> str:
                        (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(codec)
+                return data[len(bom):].decode(codec).removeprefix("\ufeff")  # a BOM written twice
             except UnicodeDecodeError as exc:
                 raise ValueError(f"{what}: not valid {codec.upper()} text (byte {exc.start + len(bom) + 1})") from None
     try:
@@ -126,27 +126,36 @@ def _read_capped(stream, cap, label: str, limit: str):
     return data
 
 
-def _gunzip(data: bytes, cap, label: str, limit: str) -> bytes:
-    out = []
-    total = 0
+def gunzip(data: bytes, *, what: str = "input", limit: str = "file-size", watch=None) -> bytes:
+    """Inflate gzip ``data`` (one member or several), refusing past the limit ``limit``.
+
+    ``watch(out)``, when given, sees the bytes inflated so far after every
+    mebibyte and may raise: a format whose header says how long it is (IDX)
+    refuses a bomb right after the header instead of at the size limit.
+    """
+    return _gunzip(data, get(limit), what, limit, watch)
+
+
+def _gunzip(data: bytes, cap, label: str, limit: str, watch=None) -> bytes:
+    out = bytearray()
     rest = data
     try:
         while rest:  # a .gz file may hold several members, one after another
             inflater = zlib.decompressobj(wbits=31)
             chunk = rest
             while chunk:
-                piece = inflater.decompress(chunk, _CHUNK)
-                total += len(piece)
-                if cap is not None and total > cap:
-                    require(limit, total, what=f"{label} (decompressed so far)")
-                out.append(piece)
+                out += inflater.decompress(chunk, _CHUNK)
+                if cap is not None and len(out) > cap:
+                    require(limit, len(out), what=f"{label} (decompressed so far)")
+                if watch is not None:
+                    watch(out)
                 chunk = inflater.unconsumed_tail
             if not inflater.eof:
                 raise ValueError(f"{label}: gzip data ends early (truncated file)")
             rest = inflater.unused_data
     except zlib.error as exc:
         raise ValueError(f"{label}: not a valid gzip file ({exc})") from None
-    return b"".join(out)
+    return bytes(out)
 
 
 

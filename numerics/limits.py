@@ -57,7 +57,7 @@ _MiB = 1 << 20
 #: Every limit, in the order of the README's limits table.
 LIMITS: dict[str, Limit] = {limit.name: limit for limit in [
     # ---- reading: every file and every number
-    Limit("file-size", 512 * _MiB, "bytes",
+    Limit("file-size", 128 * _MiB, "bytes",
           "size of one input file after decompression (data sets, databases, FASTA, answers); "
           "only regular files and standard input are read"),
     Limit("answer-size", 8 * _MiB, "bytes", "size of one answer file given to --check"),
@@ -72,6 +72,8 @@ LIMITS: dict[str, Limit] = {limit.name: limit for limit in [
     Limit("alignments", 1000, "alignments", "co-optimal alignments written out one by one (the count is always exact)"),
     Limit("candidates", 100_000, "candidates", "candidate itemsets an Apriori run is worked through",
           "workedout.numerics.apriori (frequent_itemsets, association_rules) mines without working the levels"),
+    Limit("rules", 100_000, "rules", "association rules an Apriori run works or tests against --min-confidence",
+          "workedout.numerics.apriori (association_rules) computes every rule's metrics without working them"),
     Limit("patterns", 100_000, "patterns", "frequent patterns a worked PrefixSpan run lists or expands",
           "workedout.numerics.prefixspan (prefixspan) mines without working the projections"),
     Limit("components", 50, "components", "mixture components in a worked E-step or M-step"),
@@ -79,6 +81,8 @@ LIMITS: dict[str, Limit] = {limit.name: limit for limit in [
     Limit("rows", 10_000, "rows", "data points in a worked M-step",
           "workedout.numerics.gmm (m_step, GaussianMixture) computes the updates in floating point"),
     Limit("output-cells", 10_000, "cells", "output cells (times channels) of a worked convolution",
+          "workedout.numerics.convolution (conv2d) computes the output without working it"),
+    Limit("products", 2_000_000, "products", "multiply-adds of a worked convolution: output cells × C_in·kh·kw",
           "workedout.numerics.convolution (conv2d) computes the output without working it"),
     Limit("padding", 1000, "", "padding of a convolution"),
     Limit("models", 500, "models", "models one gmm select sweep fits"),

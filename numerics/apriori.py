@@ -70,6 +70,7 @@ import numpy as np
 from ._jit import njit
 
 from ._kernels import sort_unique_runs
+from .apriori_types import Level, Rule, WorkEstimate  # noqa: F401 (the engine's result types)
 from .thresholds import parse_fraction, resolve_min_confidence, resolve_min_support  # noqa: F401 (re-exported)
 from .transactions import TransactionDatabase
 
@@ -128,33 +129,6 @@ def frequent_itemsets(transactions, min_support, *, max_len: int | None = None,
     return {frozenset(map(items.__getitem__, codes)): count for codes, count in found}
 
 
-@dataclass(frozen=True)
-class Level:
-    r"""One level of Apriori, as the worked side shows it.
-
-    Attributes
-    ----------
-    k : int
-        The itemset size.
-    joined : tuple of (p, q, candidate)
-        The join step: two frequent (k-1)-itemsets sharing their first k-2
-        items and the candidate :math:`p \cup q` (empty at level 1, where the
-        candidates are the items).
-    candidates : dict of Itemset to int
-        :math:`C_k` after pruning, each with its support count.
-    pruned : dict of Itemset to tuple of Itemset
-        Each pruned candidate with *every* infrequent (k-1)-subset.
-    frequent : dict of Itemset to int
-        :math:`L_k`.
-    """
-
-    k: int
-    joined: tuple
-    candidates: dict
-    pruned: dict
-    frequent: dict
-
-
 def apriori_levels(transactions, min_support, *, max_len: int | None = None,
                    progress: Callable[[int], None] | None = None) -> list[Level]:
     """Apriori level by level: join, prune, count, and :math:`L_k`.
@@ -210,37 +184,6 @@ def apriori_levels(transactions, min_support, *, max_len: int | None = None,
         L = np.ascontiguousarray(cand[keep]) if len(cand) else np.zeros((0, k), np.int32)
         if not len(L) or (max_len is not None and k >= max_len):
             return levels
-
-
-@dataclass(frozen=True)
-class Rule:
-    r"""An association rule :math:`A \Rightarrow B` with its metrics.
-
-    Attributes
-    ----------
-    antecedent, consequent : tuple
-        :math:`A` and :math:`B`, sorted tuples of items.
-    support : int
-        :math:`\sigma(A \cup B)`, a count.
-    antecedent_support, consequent_support : int
-        :math:`\sigma(A)` and :math:`\sigma(B)`.
-    n_transactions : int
-        :math:`N`.
-    confidence, lift, leverage, conviction : float
-        As defined in the module docstring; conviction is ``math.inf`` when
-        the confidence is 1.
-    """
-
-    antecedent: tuple
-    consequent: tuple
-    support: int
-    antecedent_support: int
-    consequent_support: int
-    n_transactions: int
-    confidence: float
-    lift: float
-    leverage: float
-    conviction: float
 
 
 def association_rules(itemsets: Mapping, n_transactions: int, min_confidence=0.0) -> list[Rule]:
@@ -314,31 +257,6 @@ def association_rules(itemsets: Mapping, n_transactions: int, min_confidence=0.0
                     continue
                 rules.append(_rule(a, b, sxy, sa, sb, n))
     return rules
-
-
-@dataclass(frozen=True)
-class WorkEstimate:
-    """What a level-by-level Apriori run will go through, counted before it is worked.
-
-    Attributes
-    ----------
-    candidates : int
-        Every candidate of every level: the items (:math:`C_1`) and every
-        joined candidate of the later levels, pruned ones included.
-    frequent : int
-        The frequent itemsets.
-    rules : int
-        The association rules they give, :math:`\\sum_X (2^{|X|} - 2)`.
-    complete : bool
-        False when the count stopped early, past ``stop_after`` candidates
-        (``candidates`` is then a lower bound above ``stop_after``, the other two
-        count the levels reached).
-    """
-
-    candidates: int
-    frequent: int
-    rules: int
-    complete: bool
 
 
 def count_candidates(transactions, min_support, *, max_len: int | None = None,

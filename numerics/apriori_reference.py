@@ -24,11 +24,11 @@ That each equals the engine's is a property test (``tests/test_references.py``).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 from typing import Iterable, Mapping
 
+from .apriori_types import Level, Rule, WorkEstimate
 from .thresholds import resolve_min_confidence, resolve_min_support
 
 __all__ = ["MAX_TRANSACTIONS", "MAX_ITEMS", "is_hand_sized", "Level", "WorkEstimate", "Rule", "apriori_levels",
@@ -44,44 +44,6 @@ MAX_ITEMS = 12
 def is_hand_sized(db) -> bool:
     """Whether the worked Apriori checks ``db`` (a :class:`numerics.transactions.TransactionDatabase`) here."""
     return db.n_transactions <= MAX_TRANSACTIONS and len(db.items) <= MAX_ITEMS
-
-
-@dataclass(frozen=True)
-class Level:
-    """One level: ``k``, ``joined`` (p, q, p ∪ q), ``candidates`` (after pruning, with counts), ``pruned``
-    (each with every infrequent (k-1)-subset) and ``frequent`` (L_k), as :class:`numerics.apriori.Level`."""
-
-    k: int
-    joined: tuple
-    candidates: dict
-    pruned: dict
-    frequent: dict
-
-
-@dataclass(frozen=True)
-class WorkEstimate:
-    """Candidates (all levels, pruned ones included), frequent itemsets, rules, and whether counted to the end."""
-
-    candidates: int
-    frequent: int
-    rules: int
-    complete: bool
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A rule A => B with its counts and metrics, as :class:`numerics.apriori.Rule`."""
-
-    antecedent: tuple
-    consequent: tuple
-    support: int
-    antecedent_support: int
-    consequent_support: int
-    n_transactions: int
-    confidence: float
-    lift: float
-    leverage: float
-    conviction: float
 
 
 def _setup(db, min_support):

@@ -16,7 +16,7 @@ from tests.test_alignment_numerics import brute_force, columns_of, mm_sub, small
 from workedout.derivations.alignment import align as worked_align
 from workedout.numerics import alignment as aln
 from workedout.numerics.alignment import PairwiseAligner, semiglobal_ranges
-from workedout.numerics.alignment import _aligner, _reference, _scoring
+from workedout.numerics.alignment import _scoring
 
 MODES = ["global", "local", "semiglobal"]
 
@@ -204,8 +204,7 @@ def test_the_derivation_builds_one_aligner(monkeypatch, kw):
             built.append(args)
             super().__init__(*args)
 
-    monkeypatch.setattr(_aligner, "Scoring", Counting)
-    monkeypatch.setattr(_reference, "Scoring", Counting)      # a hand-sized table is checked by the reference
+    monkeypatch.setattr(_scoring, "Scoring", Counting)  # both aligners build it in their shared base, ScoredAligner
     r = worked_align("HEAGAWGHEE", "PAWHEAE", **kw)
     assert len(built) == 1 and r.answer["n_optimal"] >= 1
     assert r.check({"score": r.answer["score"]}).ok and len(built) == 1

@@ -129,7 +129,8 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_names
 
 if TYPE_CHECKING:  # what type checkers and linters see; at run time each name is imported on first use
-    from ._aligner import DPTables, PairwiseAligner
+    from ._aligner import PairwiseAligner
+    from ._tables import DPTables
     from ._alignments import Alignment, PairwiseAlignments, semiglobal_ranges
     from ._functions import align, alignment_score, count_optimal, dp_tables, score
     from ._kernels import (M_END, M_FROM_M, M_FROM_X, M_FROM_Y, M_START, X_FROM_M, X_FROM_X, X_FROM_Y, Y_FROM_M,
@@ -158,7 +159,7 @@ __all__ = [
 #: against :mod:`._reference` (pure Python), never loads the compiled kernels.
 _MODULES = {
     "MODES": "._scoring",
-    "PairwiseAligner": "._aligner", "DPTables": "._aligner",
+    "PairwiseAligner": "._aligner", "DPTables": "._tables",
     "Alignment": "._alignments", "PairwiseAlignments": "._alignments", "semiglobal_ranges": "._alignments",
     **{name: "._functions" for name in ("score", "align", "count_optimal", "dp_tables", "alignment_score")},
     **{name: "._kernels" for name in ("M_FROM_M", "M_FROM_X", "M_FROM_Y", "M_START", "X_FROM_M", "X_FROM_X",

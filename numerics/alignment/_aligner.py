@@ -6,57 +6,19 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import numpy as np
 
-from ..seqio import SubstitutionMatrix
 from ._alignments import GAP_IN_SEQ1, GAP_IN_SEQ2, Alignment, PairwiseAlignments, semiglobal_ranges
 from ._kernels import (diagonal_offsets, forward_checkpoints, score_affine, score_linear, score_striped,
                        trace_all, traceback_path, unflatten)
-from ._scoring import EncodedPair, Scoring, ValidatedSequence
+from ._scoring import EncodedPair, ScoredAligner, ValidatedSequence
+from ._tables import DPTables
 
 __all__ = ["PairwiseAligner", "DPTables"]
 
 
-@dataclass(frozen=True)
-class DPTables:
-    """The full dynamic-programming tables, for small inputs (worked examples).
-
-    Attributes
-    ----------
-    H, M, X, Y : ndarray of shape (n + 1, m + 1), float64
-        Gotoh's matrices (module docstring) and :math:`H = \\max(M, X, Y)`,
-        in local mode also :math:`\\max(0, \\cdot)`, so with linear gaps ``H``
-        is the classic single table. ``-inf`` where no alignment ends in that
-        state. Exact integers whenever the scoring is integral.
-    arrows : ndarray of shape (n + 1, m + 1), uint16
-        Bits ``M_FROM_M`` ... ``Y_FROM_Y`` of this module: the predecessor
-        states that attain each state's maximum; ``M_START`` where a local
-        alignment may start (the 0 is attained); ``M_END`` where ``M`` equals
-        the local optimum. In local mode only predecessors scoring strictly
-        between 0 and the optimum are arrows (the counting convention).
-    score : int or float
-        The optimal score.
-    mode : str
-    free_ends : tuple of bool
-    seq1, seq2 : str
-        The sequences, upper-case.
-    """
-
-    H: np.ndarray
-    M: np.ndarray
-    X: np.ndarray
-    Y: np.ndarray
-    arrows: np.ndarray
-    score: int | float
-    mode: str
-    free_ends: tuple[bool, bool, bool, bool]
-    seq1: str
-    seq2: str
-
-
-class PairwiseAligner:
+class PairwiseAligner(ScoredAligner):
     r"""Pairwise alignment under one scoring, validated once (as Biopython's ``PairwiseAligner``).
 
     Parameters
@@ -101,58 +63,7 @@ class PairwiseAligner:
     ('G-ATTACA', 'GCA-TGCU')
     """
 
-    __slots__ = ("_scoring",)
-
-    def __init__(self, *, mode: str = "global", match: float = 1, mismatch: float = -1,
-                 matrix: str | SubstitutionMatrix | None = None, gap_open: float = -1,
-                 gap_extend: float | None = None,
-                 free_ends: tuple[bool, bool, bool, bool] | None = None) -> None:
-        self._scoring = Scoring(mode, match, mismatch, matrix, gap_open, gap_extend, free_ends)
-
-    # --- the scoring, read-only ---------------------------------------------
-    @property
-    def mode(self) -> str:
-        return self._scoring.mode
-
-    @property
-    def match(self) -> int | float | None:
-        """The score of two equal letters (None with a matrix)."""
-        return self._scoring.match
-
-    @property
-    def mismatch(self) -> int | float | None:
-        """The score of two different letters (None with a matrix)."""
-        return self._scoring.mismatch
-
-    @property
-    def matrix(self) -> SubstitutionMatrix | None:
-        return self._scoring.matrix
-
-    @property
-    def gap_open(self) -> int | float:
-        return self._scoring.gap_open
-
-    @property
-    def gap_extend(self) -> int | float:
-        """The score of each further gap position (``gap_open`` for linear gaps)."""
-        return self._scoring.gap_extend
-
-    @property
-    def linear(self) -> bool:
-        """True for linear gaps (``gap_extend == gap_open``)."""
-        return self._scoring.linear
-
-    @property
-    def free_ends(self) -> tuple[bool, bool, bool, bool]:
-        """Which end gaps are free: ``(seq1_start, seq1_end, seq2_start, seq2_end)``."""
-        return self._scoring.free_ends
-
-    def __repr__(self) -> str:
-        s = self._scoring
-        subst = f"matrix={s.matrix.name!r}" if s.matrix is not None else f"match={s.match!r}, mismatch={s.mismatch!r}"
-        gaps = f"gap_open={s.gap_open!r}" + ("" if s.linear else f", gap_extend={s.gap_extend!r}")
-        ends = f", free_ends={s.free_ends!r}" if s.mode == "semiglobal" else ""
-        return f"PairwiseAligner(mode={s.mode!r}, {subst}, {gaps}{ends})"
+    __slots__ = ()
 
     def _encode(self, seq1: str, seq2: str) -> EncodedPair:
         return EncodedPair(self._scoring, seq1, seq2)

@@ -38,13 +38,13 @@ the arrows are the engine's exactly. That they are equal is a property test
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-from ._scoring import Scoring, ValidatedSequence
+from ._scoring import ScoredAligner, Scoring, ValidatedSequence
+from ._tables import DPTables
 
-__all__ = ["MAX_LENGTH", "is_hand_sized", "ReferenceAligner", "ReferenceTables", "semiglobal_ranges",
+__all__ = ["MAX_LENGTH", "is_hand_sized", "ReferenceAligner", "semiglobal_ranges",
            "bellman_ford", "M_FROM_M", "M_FROM_X", "M_FROM_Y", "M_START", "X_FROM_M", "X_FROM_X", "X_FROM_Y",
            "Y_FROM_M", "Y_FROM_X", "Y_FROM_Y", "M_END"]
 
@@ -67,28 +67,7 @@ def is_hand_sized(seq1: str, seq2: str) -> bool:
     return len(seq1) <= MAX_LENGTH and len(seq2) <= MAX_LENGTH
 
 
-@dataclass(frozen=True)
-class ReferenceTables:
-    """The fields of :class:`numerics.alignment.DPTables`, computed by :class:`ReferenceAligner`.
-
-    ``H``, ``M``, ``X``, ``Y``: float arrays of shape (n + 1, m + 1), ``-inf``
-    where no alignment ends in the state; ``arrows``: uint16 bits;
-    ``score``, ``mode``, ``free_ends``, ``seq1``, ``seq2``.
-    """
-
-    H: np.ndarray
-    M: np.ndarray
-    X: np.ndarray
-    Y: np.ndarray
-    arrows: np.ndarray
-    score: int | float
-    mode: str
-    free_ends: tuple[bool, bool, bool, bool]
-    seq1: str
-    seq2: str
-
-
-class ReferenceAligner:
+class ReferenceAligner(ScoredAligner):
     """:class:`numerics.alignment.PairwiseAligner`'s scoring and its ``score``, ``count``,
     ``dp_tables`` and ``alignment_score``, in pure Python, for sequences of at most
     :data:`MAX_LENGTH` letters.
@@ -98,31 +77,7 @@ class ReferenceAligner:
     ``seq1`` or ``seq2``): the cell-by-cell loops are for hand-sized tables.
     """
 
-    __slots__ = ("_scoring",)
-
-    def __init__(self, *, mode: str = "global", match: float = 1, mismatch: float = -1, matrix=None,
-                 gap_open: float = -1, gap_extend: float | None = None,
-                 free_ends: tuple[bool, bool, bool, bool] | None = None) -> None:
-        self._scoring = Scoring(mode, match, mismatch, matrix, gap_open, gap_extend, free_ends)
-
-    @property
-    def mode(self) -> str:
-        return self._scoring.mode
-
-    @property
-    def free_ends(self) -> tuple[bool, bool, bool, bool]:
-        return self._scoring.free_ends
-
-    @property
-    def linear(self) -> bool:
-        return self._scoring.linear
-
-    def __repr__(self) -> str:
-        s = self._scoring
-        subst = f"matrix={s.matrix.name!r}" if s.matrix is not None else f"match={s.match!r}, mismatch={s.mismatch!r}"
-        gaps = f"gap_open={s.gap_open!r}" + ("" if s.linear else f", gap_extend={s.gap_extend!r}")
-        ends = f", free_ends={s.free_ends!r}" if s.mode == "semiglobal" else ""
-        return f"ReferenceAligner(mode={s.mode!r}, {subst}, {gaps}{ends})"
+    __slots__ = ()
 
     # --- the methods --------------------------------------------------------------
     def score(self, seq1: str, seq2: str) -> int | float:
@@ -152,7 +107,7 @@ class ReferenceAligner:
             total = sum(N[q][n][m] for q in range(3) if f.V[q][n][m] >= f.best - f.eps)
         return total
 
-    def dp_tables(self, seq1: str, seq2: str) -> ReferenceTables:
+    def dp_tables(self, seq1: str, seq2: str) -> DPTables:
         """The full tables and their arrows (the fields of :class:`numerics.alignment.DPTables`)."""
         f = self._fill(seq1, seq2)
         M, X, Y = (np.array([[float(v) for v in row] for row in f.V[q]], dtype=np.float64).reshape(f.n + 1, f.m + 1)
@@ -162,7 +117,7 @@ class ReferenceAligner:
             H = np.maximum(H, 0.0)
         arrows = np.array(f.bits, dtype=np.uint16).reshape(f.n + 1, f.m + 1)
         arrows.setflags(write=False)
-        return ReferenceTables(H=H, M=M, X=X, Y=Y, arrows=arrows, score=f.result, mode=self.mode,
+        return DPTables(H=H, M=M, X=X, Y=Y, arrows=arrows, score=f.result, mode=self.mode,
                                free_ends=self.free_ends, seq1=f.seq1, seq2=f.seq2)
 
     def alignment_score(self, seq1_aligned: str, seq2_aligned: str) -> int | float:

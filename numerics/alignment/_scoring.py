@@ -16,7 +16,7 @@ import numpy as np
 
 from ..seqio import SubstitutionMatrix, load_matrix
 
-__all__ = ["MODES", "Scoring", "EncodedPair", "ValidatedSequence"]
+__all__ = ["MODES", "Scoring", "ScoredAligner", "EncodedPair", "ValidatedSequence"]
 
 #: The alignment modes.
 MODES: tuple[str, ...] = ("global", "local", "semiglobal")
@@ -105,6 +105,69 @@ class Scoring:
             integral, largest = _value_summary([self.match] + ([self.mismatch] if alphabet_size > 1 else []))
         gaps_integral, gaps_largest = _value_summary([self.gap_open, self.gap_extend])
         return integral and gaps_integral, max(largest, gaps_largest)
+
+
+class ScoredAligner:
+    """What every aligner of this package shares: one :class:`Scoring`, validated once, read-only.
+
+    :class:`~._aligner.PairwiseAligner` (the numba engine) and
+    :class:`~._reference.ReferenceAligner` (pure Python, hand sizes) add their
+    methods to it; ``repr`` names the subclass.
+    """
+
+    __slots__ = ("_scoring",)
+
+    def __init__(self, *, mode: str = "global", match: float = 1, mismatch: float = -1,
+                 matrix=None, gap_open: float = -1,
+                 gap_extend: float | None = None,
+                 free_ends: tuple[bool, bool, bool, bool] | None = None) -> None:
+        self._scoring = Scoring(mode, match, mismatch, matrix, gap_open, gap_extend, free_ends)
+
+    # --- the scoring, read-only ---------------------------------------------
+    @property
+    def mode(self) -> str:
+        return self._scoring.mode
+
+    @property
+    def match(self) -> int | float | None:
+        """The score of two equal letters (None with a matrix)."""
+        return self._scoring.match
+
+    @property
+    def mismatch(self) -> int | float | None:
+        """The score of two different letters (None with a matrix)."""
+        return self._scoring.mismatch
+
+    @property
+    def matrix(self) -> "SubstitutionMatrix | None":
+        return self._scoring.matrix
+
+    @property
+    def gap_open(self) -> int | float:
+        return self._scoring.gap_open
+
+    @property
+    def gap_extend(self) -> int | float:
+        """The score of each further gap position (``gap_open`` for linear gaps)."""
+        return self._scoring.gap_extend
+
+    @property
+    def linear(self) -> bool:
+        """True for linear gaps (``gap_extend == gap_open``)."""
+        return self._scoring.linear
+
+    @property
+    def free_ends(self) -> tuple[bool, bool, bool, bool]:
+        """Which end gaps are free: ``(seq1_start, seq1_end, seq2_start, seq2_end)``."""
+        return self._scoring.free_ends
+
+    def __repr__(self) -> str:
+        s = self._scoring
+        subst = f"matrix={s.matrix.name!r}" if s.matrix is not None else f"match={s.match!r}, mismatch={s.mismatch!r}"
+        gaps = f"gap_open={s.gap_open!r}" + ("" if s.linear else f", gap_extend={s.gap_extend!r}")
+        ends = f", free_ends={s.free_ends!r}" if s.mode == "semiglobal" else ""
+        return f"{type(self).__name__}(mode={s.mode!r}, {subst}, {gaps}{ends})"
+
 
 
 class EncodedPair:

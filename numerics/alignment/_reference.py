@@ -128,15 +128,7 @@ class ReferenceAligner(ScoredAligner):
         before the other sequence's first letter or after its last are free at the selected
         ends. A column ``-/-`` is an error.
         """
-        for name, row in (("seq1_aligned", seq1_aligned), ("seq2_aligned", seq2_aligned)):
-            if not isinstance(row, str):
-                raise TypeError(f"{name}: expected str, got {type(row).__name__}")
-        if len(seq1_aligned) != len(seq2_aligned):
-            raise ValueError(f"seq2_aligned: length {len(seq2_aligned)} differs from "
-                             f"seq1_aligned's length {len(seq1_aligned)}")
-        for k, (x, y) in enumerate(zip(seq1_aligned, seq2_aligned)):
-            if x == "-" and y == "-":
-                raise ValueError(f"seq1_aligned: column {k + 1} is '-' over '-'; a column needs at least one letter")
+        self._check_rows(seq1_aligned, seq2_aligned)
         s = self._scoring
         first = ValidatedSequence("seq1", seq1_aligned.replace("-", ""))
         second = ValidatedSequence("seq2", seq2_aligned.replace("-", ""))

@@ -161,6 +161,19 @@ class ScoredAligner:
         """Which end gaps are free: ``(seq1_start, seq1_end, seq2_start, seq2_end)``."""
         return self._scoring.free_ends
 
+    @staticmethod
+    def _check_rows(seq1_aligned: str, seq2_aligned: str) -> None:
+        """The two rows of an alignment to rescore: strings of one length, no column ``-`` over ``-``."""
+        for name, row in (("seq1_aligned", seq1_aligned), ("seq2_aligned", seq2_aligned)):
+            if not isinstance(row, str):
+                raise TypeError(f"{name}: expected str, got {type(row).__name__}")
+        if len(seq1_aligned) != len(seq2_aligned):
+            raise ValueError(f"seq2_aligned: length {len(seq2_aligned)} differs from "
+                             f"seq1_aligned's length {len(seq1_aligned)}")
+        for k, (x, y) in enumerate(zip(seq1_aligned, seq2_aligned)):
+            if x == "-" and y == "-":
+                raise ValueError(f"seq1_aligned: column {k + 1} is '-' over '-'; a column needs at least one letter")
+
     def __repr__(self) -> str:
         s = self._scoring
         subst = f"matrix={s.matrix.name!r}" if s.matrix is not None else f"match={s.match!r}, mismatch={s.mismatch!r}"

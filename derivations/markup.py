@@ -147,6 +147,20 @@ _LATEX_SPECIAL_LETTERS = {
     "∪": r"\ensuremath{\cup}", "∩": r"\ensuremath{\cap}", "∅": r"\ensuremath{\emptyset}",
     "⇒": r"\ensuremath{\Rightarrow}", "∈": r"\ensuremath{\in}", "⊆": r"\ensuremath{\subseteq}",
     "✓": r"\ensuremath{\checkmark}",
+    # the set and logic symbols of proofs (amssymb's and the maths fonts' glyphs)
+    "⊂": r"\ensuremath{\subset}", "⊇": r"\ensuremath{\supseteq}", "⊃": r"\ensuremath{\supset}",
+    "∖": r"\ensuremath{\setminus}", "∉": r"\ensuremath{\notin}", "∀": r"\ensuremath{\forall}",
+    "∃": r"\ensuremath{\exists}", "⇔": r"\ensuremath{\Leftrightarrow}", "↦": r"\ensuremath{\mapsto}",
+    "∑": r"\ensuremath{\sum}", "∏": r"\ensuremath{\prod}", "∂": r"\ensuremath{\partial}",
+    "∇": r"\ensuremath{\nabla}", "⊙": r"\ensuremath{\odot}", "⋆": r"\ensuremath{\star}",
+    "√": r"\ensuremath{\surd}", "∎": r"\ensuremath{\blacksquare}", "□": r"\ensuremath{\square}",
+    "∘": r"\ensuremath{\circ}", "⌊": r"\ensuremath{\lfloor}", "⌋": r"\ensuremath{\rfloor}",
+    "⟨": r"\ensuremath{\langle}", "⟩": r"\ensuremath{\rangle}", "‖": r"\ensuremath{\|}",
+    # subscript and superscript digits and signs of plain-text names (μ₁, σ₂², x⁻¹), as maths scripts
+    **{chr(0x2080 + d): r"\ensuremath{_{%d}}" % d for d in range(10)},
+    **{ch: r"\ensuremath{^{%d}}" % d for d, ch in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")},
+    "₊": r"\ensuremath{_{+}}", "₋": r"\ensuremath{_{-}}", "⁺": r"\ensuremath{^{+}}", "⁻": r"\ensuremath{^{-}}",
+    "ₖ": r"\ensuremath{_{k}}", "ᵢ": r"\ensuremath{_{i}}", "ⱼ": r"\ensuremath{_{j}}", "ₙ": r"\ensuremath{_{n}}",
     "\u00ad": r"\-", "\u200b": r"\hspace{0pt}",  # soft hyphen, zero-width space: invisible break points
 }
 

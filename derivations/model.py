@@ -39,7 +39,7 @@ from .markup import Tex
 __all__ = [
     "InlineMath", "Ref", "Display", "Chain", "Table", "Prose", "Check", "CheckFailed",
     "checked", "Step", "Section", "Given", "ResultData", "words", "METADATA_KEYS", "Grid", "GridCell",
-    "STATEMENT_TYPES",
+    "STATEMENT_TYPES", "ROLES",
 ]
 
 
@@ -247,17 +247,28 @@ STATEMENT_TYPES = (Display, Chain, Table, Prose, Grid)
 
 
 # ---------------------------------------------------------------- structure
+#: what a step that is not derived is: a definition (a name given to something) or a premise (what the
+#: theorem assumes); neither is checked, and each is printed as what it is
+ROLES = ("definition", "premise")
+
+
 @dataclass
 class Step:
     statement: Any
     why: tuple = ()
     check: Check | None = None
     label: str | None = None
+    role: str | None = None  # None, or one of ROLES
 
     def __post_init__(self):
         self.why = _as_words(self.why)
         if not isinstance(self.statement, STATEMENT_TYPES):
             self.statement = Display(self.statement)
+        if self.role is not None:
+            if self.role not in ROLES:
+                raise ValueError(f"Step: role {self.role!r}; expected one of {', '.join(ROLES)}")
+            if self.check is not None:
+                raise ValueError(f"Step: a {self.role} is stated, not checked")
 
 
 @dataclass
@@ -280,7 +291,7 @@ class Given:
     description: str = ""
 
 
-METADATA_KEYS = ("schema", "kind", "title", "givens", "steps", "notes")
+METADATA_KEYS = ("schema", "kind", "title", "givens", "steps", "notes", "theorem")
 
 
 @dataclass
@@ -323,9 +334,11 @@ class ResultData:
     intro: tuple = ()
     checker: Any = None
     show_checks: bool = True  # each step says how it was checked (a check report's steps make no such claim)
+    theorem: tuple = ()  # a proof's statement (words): printed as a theorem, the steps as its proof
 
     def __post_init__(self):
         self.intro = _as_words(self.intro)
+        self.theorem = _as_words(self.theorem)
         for key in self.answer:
             if key in METADATA_KEYS or key == "exact":
                 raise ValueError(f"Result: answer key {key!r} is reserved")

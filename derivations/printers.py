@@ -11,10 +11,12 @@ compiled by :mod:`derivations.pdf`).
 """
 from __future__ import annotations
 
+import builtins
 import json
 import math
 import re
 import sys
+from types import FunctionType, SimpleNamespace
 from typing import Any, Iterable
 
 import sympy as sp
@@ -111,6 +113,8 @@ class _Printer:
 
     def _print_ResultData(self, r: ResultData) -> str:
         out = self._head(r)
+        if r.theorem:  # a proof: the theorem stated, then the steps as its proof
+            out += self._theorem(r)
         n = 0
         for item in r.steps:
             if isinstance(item, Section):
@@ -119,16 +123,61 @@ class _Printer:
             n += 1
             self._n, self._label_of = n, item.label
             out += self._step(n, item)
+        if r.theorem:
+            out += self._end_proof()
         for note in r.notes:
             out += self._note(note)
         return "\n".join(out).rstrip() + "\n"
 
+    def _mark(self, step: Step, checked: str, unchecked: str = "not machine-checked") -> str:
+        """What a step says of its check: how it was checked, or that it is a definition or premise, or not."""
+        if step.role is not None:
+            return step.role
+        return checked if step.check else unchecked
+
 
 # ====================================================================== text
+class _NoQuantity:
+    """``Quantity`` while SymPy's unit system is not loaded: no physical quantity can exist then, and no
+    object is an instance of this class."""
+
+
+_UNITS_NOT_LOADED = SimpleNamespace(Quantity=_NoQuantity)
+
+
+def _import_units_only_if_loaded(name, globals=None, locals=None, fromlist=(), level=0):
+    """``__import__``, except that ``from sympy.physics.units import Quantity`` gives :class:`_NoQuantity`
+    until something else has imported the unit system."""
+    if name == "sympy.physics.units" and fromlist == ("Quantity",) and level == 0 and name not in sys.modules:
+        return _UNITS_NOT_LOADED
+    return builtins.__import__(name, globals, locals, fromlist, level)
+
+
+def _without_importing_units(method):
+    """SymPy's ``method`` itself (its code object, unchanged), run with ``__import__`` resolved by
+    :func:`_import_units_only_if_loaded`.
+
+    ``PrettyPrinter._print_Mul`` (SymPy 1.14) begins with ``from sympy.physics.units import Quantity``, only
+    to move physical quantities to the end of a product: the first product the text printer set imported
+    the whole unit system (0.13-0.20 s, half of ``import sympy``). A quantity can exist only once that
+    module is imported, so before then every factor's ``isinstance(x, Quantity)`` is false, for the real
+    class as for :class:`_NoQuantity`; after, the real class is imported as SymPy does. The output is
+    SymPy's character for character (``tests/test_latency_imports.py`` compares them, with quantities and
+    without). Only this function sees the changed ``__import__``; the rest of the process does not.
+    """
+    namespace = {**method.__globals__, "__builtins__": {**vars(builtins), "__import__": _import_units_only_if_loaded}}
+    function = FunctionType(method.__code__, namespace, method.__name__, method.__defaults__, method.__closure__)
+    function.__qualname__, function.__doc__ = method.__qualname__, method.__doc__
+    return function
+
+
 class _TextPretty(PrettyPrinter):
     """SymPy's pretty printer, with the base of a power parenthesised when it is a fraction or a negative
     number: SymPy sets ``(3/2)**2`` as ``3/2`` with a superscript 2, which reads as 3/2², and
-    ``(-1/2)**2`` as ``-1/2`` squared."""
+    ``(-1/2)**2`` as ``-1/2`` squared; products are SymPy's, without importing its unit system
+    (:func:`_without_importing_units`)."""
+
+    _print_Mul = _without_importing_units(PrettyPrinter._print_Mul)
 
     def _print_Pow(self, power):
         b, e = power.as_base_exp()
@@ -192,9 +241,15 @@ class TextPrinter(_Printer):
             out.append(self.words(section.intro))
         return out + [""]
 
+    def _theorem(self, r: ResultData) -> list[str]:
+        return [f"Theorem. {self.words(r.theorem)}", "", "Proof.", ""]
+
+    def _end_proof(self) -> list[str]:
+        return ["∎" if self.settings["unicode"] else "QED", ""]
+
     def _step(self, n: int, step: Step) -> list[str]:
         head = f"({n}) {self.words(step.why)}".rstrip()
-        mark = f"    [checked: {escape_control(step.check.how)}]" if step.check else "    [not machine-checked]"
+        mark = "    [%s]" % self._mark(step, f"checked: {escape_control(step.check.how) if step.check else ''}")
         body = self._print(step.statement)
         indented = "\n".join("    " + line if line else line for line in body.splitlines())
         return [f"{head}\n{indented}" + (f"\n{mark}" if self._shows_checks() else ""), ""]
@@ -376,10 +431,15 @@ class LatexPrinter(_Printer):
             out += [self.words(section.intro), ""]
         return out
 
+    def _theorem(self, r: ResultData) -> list[str]:
+        return [r"\begin{theorem}%s\end{theorem}" % self.words(r.theorem), r"\begin{proof}", ""]
+
+    def _end_proof(self) -> list[str]:
+        return [r"\end{proof}", ""]
+
     def _step(self, n: int, step: Step) -> list[str]:
         why = self.words(step.why)
-        mark = (r"$\checkmark$\,checked: %s" % escape_latex(step.check.how) if step.check
-                else "not machine-checked")
+        mark = self._mark(step, r"$\checkmark$\,checked: %s" % escape_latex(step.check.how) if step.check else "")
         # \par ends a Prose statement's paragraph before the right-aligned check note
         note = "\n\\par{\\raggedleft\\footnotesize\\itshape %s\\par}" % mark if self._shows_checks() else "\n\\par"
         return ["\\par\\noindent\\textbf{%d.}\\ %s\n%s%s" % (n, why, self._print(step.statement), note), ""]
@@ -473,7 +533,7 @@ def _given_latex(g) -> str:
 
 
 def latex_document(results: list[ResultData], *, title: str | None = None,
-                   figures: list[tuple[str, str]] = ()) -> str:
+                   figures: list[tuple[str, str]] = (), headings: dict[int, str] | None = None) -> str:
     """A standalone document holding one or more results, and figures.
 
     Only packages from Debian's texlive-latex-base, -latex-recommended and
@@ -484,6 +544,8 @@ def latex_document(results: list[ResultData], *, title: str | None = None,
     ----------
     figures : list of (file name, caption)
         Image files (in the compile directory) shown after the results.
+    headings : dict of int to str, optional
+        A chapter heading set on a page of its own before the result of that index (the demo's proofs).
     """
     lines = [
         r"\pdfinfoomitdate=1", r"\pdftrailerid{}", r"\pdfsuppressptexinfo=-1",
@@ -493,6 +555,7 @@ def latex_document(results: list[ResultData], *, title: str | None = None,
         r"\usepackage{booktabs,array}",
         r"\usepackage{graphicx}",
         r"\usepackage{microtype}",
+        r"\usepackage{amsthm}", r"\newtheorem{theorem}{Theorem}",
         r"\setlength{\parindent}{0pt}",
         r"\setlength{\parskip}{4pt}",
         r"\allowdisplaybreaks",
@@ -503,6 +566,9 @@ def latex_document(results: list[ResultData], *, title: str | None = None,
     for i, r in enumerate(results):
         if i:
             lines.append(r"\clearpage")
+        if headings and i in headings:
+            lines += [r"\vspace*{0.3\textheight}\begin{center}{\Huge %s}\end{center}"
+                      % escape_latex(headings[i], what="heading"), r"\clearpage"]
         lines.append(LatexPrinter().doprint(r))
     for name, caption in figures:
         lines += [r"\begin{figure}[p]\centering",
@@ -558,8 +624,14 @@ class MarkdownPrinter(_Printer):
             out += [self.words(section.intro), ""]
         return out
 
+    def _theorem(self, r: ResultData) -> list[str]:
+        return [f"**Theorem.** {self.words(r.theorem)}", "", "*Proof.*", ""]
+
+    def _end_proof(self) -> list[str]:
+        return ["∎", ""]
+
     def _step(self, n: int, step: Step) -> list[str]:
-        mark = f" *(✓ {escape_markdown(step.check.how)})*" if step.check else " *(not machine-checked)*"
+        mark = " *(%s)*" % self._mark(step, f"✓ {escape_markdown(step.check.how)}" if step.check else "")
         mark = mark if self._shows_checks() else ""
         return [f"**{n}.** {self.words(step.why)}{mark}", "", self._print(step.statement), ""]
 
@@ -873,9 +945,12 @@ class JsonPrinter(_Printer):
                 "justification": text.words(item.why),
                 "checked": item.check is not None,
                 "check": item.check.how if item.check else None,
+                "role": item.role,
             })
         obj["steps"] = steps
         obj["notes"] = list(r.notes)
+        if r.theorem:
+            obj["theorem"] = {"text": text.words(r.theorem), "latex": latex.words(r.theorem)}
         return obj
 
 

@@ -198,7 +198,8 @@ def _worked_order(location: str, keys: list) -> tuple:
 
 
 def _marks(findings: Findings, ecf: bool) -> dict:
-    """``{awarded, possible, parts}``: a part's marks, lost by a root, kept by what follows (with ecf)."""
+    """``{awarded, possible, parts}``: a part's marks, lost by a root, kept by what follows (with ecf); each part
+    ``{subject, location, awarded, possible}``, its location the JSON path (``table[2][3]``) a gradebook groups by."""
     wrong = {d.location: d for d in findings.found}
     parts, seen = [], set()
     for part in findings.parts:
@@ -207,11 +208,13 @@ def _marks(findings: Findings, ecf: bool) -> dict:
             continue
         d = wrong.get(part.location)
         awarded = part.possible if d is None or (ecf and d.cause == "follows") else 0
-        parts.append({"subject": part.subject, "awarded": awarded, "possible": part.possible})
+        parts.append({"subject": part.subject, "location": part.location, "awarded": awarded,
+                      "possible": part.possible})
     for d in findings.found:  # missing or unexpected entries: parts of their own
         if d.location not in seen:
             awarded = d.possible if ecf and d.cause == "follows" else 0
-            parts.append({"subject": d.subject or d.location, "awarded": awarded, "possible": d.possible})
+            parts.append({"subject": d.subject or d.location, "location": d.location, "awarded": awarded,
+                          "possible": d.possible})
     return {"awarded": sum(p["awarded"] for p in parts), "possible": sum(p["possible"] for p in parts),
             "parts": parts}
 
@@ -272,7 +275,7 @@ def _table(ds, reveal: str, ecf: bool, findings: Findings, *, root: bool) -> Tab
         lost = d.cause == "root" or not ecf
         row.append(f"0 of {d.possible}" if lost else f"{d.possible} of {d.possible} (ECF)")
         rows.append(row)
-    return Table(header, rows, align=_column_spec(header))
+    return Table(header, rows, align=_column_spec(header), row_height=_wrapped_lines(header, rows))
 
 
 _WIDTHS = {"what": 2.7, "given": 1.5, "expected": 2.2, "why": 3.4, "step": 3.2, "follows from": 2.6, "marks": 1.2}
@@ -282,6 +285,15 @@ def _column_spec(header: list) -> str:
     """Columns that wrap (LaTeX ``p``, ragged right) and together fit the text width (13.6 cm of cells)."""
     scale = min(1.0, 13.6 / sum(_WIDTHS[h] for h in header))
     return "".join(r">{\raggedright\arraybackslash}p{%.1fcm}" % (_WIDTHS[h] * scale) for h in header)
+
+
+def _wrapped_lines(header: list, rows: list) -> float:
+    """The lines a row takes on average once its ``p{..cm}`` cells wrap (about 0.19 cm a character in the
+    table's font), so that the LaTeX printer's page split keeps a report's tall rows on the page."""
+    scale = min(1.0, 13.6 / sum(_WIDTHS[h] for h in header))
+    chars = [max(1.0, _WIDTHS[h] * scale / 0.19) for h in header]
+    per_row = [max(1, *(-(-len(str(c)) // int(w)) for c, w in zip(row, chars))) for row in rows]
+    return max(1.0, 1.25 * sum(per_row) / len(per_row)) if rows else 1.0
 
 
 def _entry(d: Discrepancy, reveal: str) -> dict:

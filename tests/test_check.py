@@ -163,9 +163,9 @@ def test_one_wrong_value_and_what_follows_from_it():
     follows = {d.location: d.follows_from for d in report.discrepancies if d.cause == "follows"}
     assert follows == {"b": "a", "c": "a"}                        # follows_from names the original root
     assert report.answer["marks"] == {"awarded": 3, "possible": 4, "parts": [
-        {"subject": "the double", "awarded": 1, "possible": 1},
-        {"subject": "the first value", "awarded": 0, "possible": 1},
-        {"subject": "the sum", "awarded": 2, "possible": 2}]}
+        {"subject": "the double", "location": "b", "awarded": 1, "possible": 1},
+        {"subject": "the first value", "location": "a", "awarded": 0, "possible": 1},
+        {"subject": "the sum", "location": "c", "awarded": 2, "possible": 2}]}
     strict = r.check({"b": "3", "a": "3/2", "c": "4"}, ecf=False)
     assert strict.answer["marks"]["awarded"] == 0
     text = report.to_text()

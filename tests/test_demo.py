@@ -12,7 +12,7 @@ def test_demo_writes_every_format(tmp_path):
     with_pdf = shutil.which("pdflatex") is not None
     files = run_demo(out, pdf=with_pdf)
     names = {f.name for f in files}
-    for entry in collect():
+    for entry in collect(proofs=with_pdf):
         if hasattr(entry, "caption"):
             assert f"{entry.name}.png" in names
         else:

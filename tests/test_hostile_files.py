@@ -357,7 +357,7 @@ def small_demo(monkeypatch, fail_at_booklet=False):
     from workedout.derivations.gmm import estep
     entries = [demo.Example("one", lambda: estep(2, [0.5, 0.5], [0, 1], [1, 1])),
                demo.Example("two", lambda: estep(1, [0.5, 0.5], [0, 1], [1, 1]))]
-    monkeypatch.setattr(demo, "collect", lambda: entries)
+    monkeypatch.setattr(demo, "collect", lambda **_: entries)
     if fail_at_booklet:
         from workedout.derivations import pdf
 
@@ -455,7 +455,7 @@ DEMO_SCRIPT = textwrap.dedent("""
     def slow():
         open(os.environ["WORKEDOUT_TEST_FLAG"], "w").close()
         time.sleep(60)
-    demo.collect = lambda: [demo.Example("one", lambda: estep(2, [0.5, 0.5], [0, 1], [1, 1])),
+    demo.collect = lambda **_: [demo.Example("one", lambda: estep(2, [0.5, 0.5], [0, 1], [1, 1])),
                             demo.Example("slow", slow)]
     sys.exit(cli.main(["demo", "-o", "out", "--no-pdf"]))
 """)

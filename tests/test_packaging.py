@@ -102,7 +102,7 @@ def test_no_import_circle():
     assert circles == []
 
 
-FACES = ["gmm", "align", "apriori", "prefixspan", "conv"]
+FACES = ["gmm", "align", "apriori", "prefixspan", "conv", "exercise"]
 
 
 @pytest.mark.parametrize("face", FACES)

@@ -154,7 +154,7 @@ def test_gmm_select_bar_on_request(capsys):
 def test_demo_bar_over_its_examples(tmp_path, monkeypatch, capsys):
     from workedout.derivations import demo
     from workedout.derivations.apriori import ALL_ELECTRONICS as db, apriori
-    monkeypatch.setattr(demo, "collect", lambda: [demo.Example("one", lambda: apriori(db, 2)),
+    monkeypatch.setattr(demo, "collect", lambda **_: [demo.Example("one", lambda: apriori(db, 2)),
                                                   demo.Example("two", lambda: apriori(db, 3))])
     demo.run_demo(tmp_path / "on", pdf=False, progress=True)
     err = capsys.readouterr().err

@@ -1,4 +1,9 @@
-"""The JSON Schema (draft 2020-12) of ``workedout.result/1``, shipped in the package.
+"""The JSON Schemas (draft 2020-12) of ``workedout.result/1`` and ``workedout.exercise/1``, shipped in the package.
+
+``workedout.exercise/1`` is a generated exercise (``workedout exercise TOPIC
+--format json``, and each topic's object in ``workedout exam``'s keys): its
+required keys typed, and each topic's ``givens`` keys.
+
 
 One schema describes the JSON object every worked command writes (``--format
 json``) and the check report (``--check`` with ``--format json``, kind
@@ -25,7 +30,7 @@ from importlib import resources
 __all__ = ["NAMES", "load", "path", "validate"]
 
 #: The schemas shipped, by the name their JSON gives in its ``schema`` key.
-NAMES: dict[str, str] = {"workedout.result/1": "result-1.json"}
+NAMES: dict[str, str] = {"workedout.result/1": "result-1.json", "workedout.exercise/1": "exercise-1.json"}
 
 
 def load(name: str = "workedout.result/1") -> dict:

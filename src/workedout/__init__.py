@@ -8,6 +8,7 @@ The public face, one module per topic (each imports its topic only when used)::
     from workedout.apriori import apriori, frequent_itemsets
     from workedout.prefixspan import prefixspan
     from workedout.conv import convolve, conv2d
+    from workedout.exercise import exercise
 
 Behind it, two packages: :mod:`workedout.derivations` (exact, symbolic, worked
 results; SymPy) and :mod:`workedout.numerics` (the fast, independent numeric
@@ -16,9 +17,9 @@ engines; numpy/scipy/numba; never imports SymPy or ``derivations``).
 from importlib import import_module as _import_module
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "gmm", "align", "apriori", "prefixspan", "conv", "derivations", "numerics"]
+__all__ = ["__version__", "gmm", "align", "apriori", "prefixspan", "conv", "exercise", "derivations", "numerics"]
 
-_SUBMODULES = {"gmm", "align", "apriori", "prefixspan", "conv", "derivations", "numerics"}
+_SUBMODULES = {"gmm", "align", "apriori", "prefixspan", "conv", "exercise", "derivations", "numerics"}
 
 
 def __getattr__(name):  # PEP 562: ``workedout.gmm`` imports the topic on first use

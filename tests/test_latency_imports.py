@@ -329,3 +329,147 @@ def test_the_alignment_engine_package_names_every_export_and_refuses_others():
     from workedout.numerics.alignment import M_END, PairwiseAligner, semiglobal_ranges  # noqa: F401
     with pytest.raises(AttributeError, match="no attribute 'nonesuch'"):
         alignment.nonesuch  # noqa: B018
+
+
+# ------------------------------------------------------------------ conv --backprop, and SymPy's unit system
+CONV = ["conv", "--input", "[[1,2,3],[4,5,6],[7,8,9]]", "--kernel", "[[1,0],[0,-1]]"]
+CONV_BACKPROP = [*CONV, "--backprop", "--grad-output", "[[1,2],[3,4]]"]
+FORMATS = ["text", "tex", "tex-document", "md", "json"]
+
+
+@pytest.mark.parametrize("argv", [ESTEP, ESTEP_2D, CONV, CONV_BACKPROP], ids=["estep", "estep-2-D", "conv", "backprop"])
+def test_no_worked_command_imports_sympys_unit_system(argv):
+    """SymPy's pretty printer imports sympy.physics.units (0.13-0.20 s) on the first product it sets; ours
+    runs SymPy's method without that import while no quantity can exist."""
+    run = _child(_RUN_MAIN, json.dumps([[*argv, "--format", fmt] for fmt in FORMATS]))
+    assert [r["status"] for r in run["runs"]] == [0] * len(FORMATS)
+    physics = [m for m in run["modules"] if m.startswith("sympy.physics")]
+    assert physics == [], f"{argv[:2]} imported {physics[:5]}"
+
+
+def test_conv_backprop_imports_neither_scipy_nor_numba_nor_the_cnn():
+    run = _child(_RUN_MAIN, json.dumps([CONV_BACKPROP]))
+    assert run["runs"][0]["status"] == 0
+    loaded = sorted(m for m in run["modules"] if m.split(".")[0] in ("scipy", "numba", "matplotlib", "llvmlite"))
+    assert loaded == [], f"conv --backprop imported {loaded[:10]}"
+    assert "workedout.derivations.convolution._cnn" not in run["modules"]
+
+
+def test_the_convolution_package_imports_its_modules_on_first_use():
+    run = _child("""
+        import json, sys
+        import workedout.derivations.convolution as conv
+        before = sorted(m for m in sys.modules if m.startswith("workedout.derivations.convolution."))
+        conv.backprop
+        after = sorted(m for m in sys.modules if m.startswith("workedout.derivations.convolution."))
+        print(json.dumps({"before": before, "after": after, "dir": dir(conv)}))
+    """)
+    assert run["before"] == []
+    assert "workedout.derivations.convolution._backprop" in run["after"]
+    assert "workedout.derivations.convolution._cnn" not in run["after"]
+    import workedout.derivations.convolution as conv
+    assert set(conv.__all__) <= set(run["dir"])
+
+
+def test_the_convolution_package_names_every_export_and_refuses_others():
+    import workedout.derivations.convolution as conv
+    for name in conv.__all__:
+        assert getattr(conv, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'nonesuch'"):
+        conv.nonesuch  # noqa: B018
+
+
+# the text printer's products are SymPy's, character for character, with SymPy's unit system loaded or not
+_x, _y, _z = sp.symbols("x y z")
+# exp only of a symbol: SymPy orders the terms of a sum by evaluating numbers, and exp(exp(99)) takes minutes
+_leaves = st.one_of(st.sampled_from([_x, _y, _z, sp.pi, sp.E, sp.S.Half, sp.Integer(-1), sp.Integer(1), sp.exp(_x),
+                                     sp.exp(-_y / 2)]),
+                    st.fractions(-20, 20, max_denominator=12).map(sp.Rational),
+                    st.integers(-99, 99).map(sp.Integer))
+
+
+def _combine(children):
+    pairs = st.tuples(children, children)
+    return st.one_of(
+        pairs.map(lambda p: p[0] * p[1]),
+        pairs.map(lambda p: p[0] + p[1]),
+        pairs.map(lambda p: sp.Mul(p[0], p[1], evaluate=False)),
+        pairs.map(lambda p: sp.Mul(sp.Integer(1), p[0], p[1], evaluate=False)),
+        st.tuples(children, st.sampled_from([-1, -2, 2, 3, sp.S.Half, -sp.S.Half, sp.Rational(-2, 3)])).map(
+            lambda p: sp.Pow(p[0], p[1])),
+    )
+
+
+_expressions = st.recursive(_leaves, _combine, max_leaves=6)
+_printed = st.one_of(_expressions, st.tuples(_expressions, _expressions).map(
+    lambda p: sp.Matrix([[p[0], p[1]], [p[1] * p[0], 1 / (1 + p[0] ** 2)]])))
+
+
+class _SymPysProducts:
+    """Our text printer with SymPy's own ``_print_Mul`` put back: the reference the tests compare with."""
+
+    @staticmethod
+    def printer(settings):
+        from sympy.printing.pretty.pretty import PrettyPrinter
+
+        from workedout.derivations.printers import _TextPretty
+
+        class Reference(_TextPretty):
+            _print_Mul = PrettyPrinter._print_Mul
+
+        return Reference(settings)
+
+
+def _both(expr, unicode=True):
+    from workedout.derivations.printers import _TextPretty
+    settings = {"use_unicode": unicode, "wrap_line": False}
+    return _TextPretty(settings).doprint(expr), _SymPysProducts.printer(settings).doprint(expr)
+
+
+_NO_UNITS = """
+    import json, sys
+    import sympy as sp
+    from workedout.derivations.printers import _TextPretty
+    x, y = sp.symbols("x y")
+    exprs = [x * y, 3 * x / (2 * y), sp.Mul(1, x, 2, evaluate=False), sp.Matrix([[x * y, -x / 2]])]
+    text = [_TextPretty({"use_unicode": u, "wrap_line": False}).doprint(e) for e in exprs for u in (True, False)]
+    print(json.dumps({"text": text, "physics": sorted(m for m in sys.modules if m.startswith("sympy.physics"))}))
+"""
+
+
+def test_the_text_printer_sets_products_without_loading_sympys_unit_system():
+    run = _child(_NO_UNITS)
+    assert run["physics"] == []
+    x, y = sp.symbols("x y")
+    exprs = [x * y, 3 * x / (2 * y), sp.Mul(1, x, 2, evaluate=False), sp.Matrix([[x * y, -x / 2]])]
+    assert run["text"] == [_both(e, u)[1] for e in exprs for u in (True, False)]  # SymPy's own, unit system loaded
+
+
+@settings(max_examples=150, deadline=None)
+@given(_printed, st.booleans())
+def test_the_text_printers_products_are_sympys(expr, unicode):
+    ours, sympys = _both(expr, unicode)
+    assert ours == sympys
+
+
+def test_the_text_printer_moves_physical_quantities_last_as_sympy_does():
+    from sympy.physics.units import kilogram, meter, second
+    for expr in [3 * meter / second, _x * kilogram * meter ** 2 / second ** 2,
+                 sp.Mul(meter, _x, evaluate=False) / (_y * second), meter ** -1 * _x]:
+        for unicode in (True, False):
+            ours, sympys = _both(expr, unicode)
+            assert ours == sympys
+    text = _both(meter * _x)[0]
+    assert text.index("x") < text.index("m")  # moved: the quantity is printed last
+
+
+def test_only_the_product_printer_sees_the_changed_import():
+    import builtins
+
+    from sympy.printing.pretty.pretty import PrettyPrinter
+
+    from workedout.derivations import printers
+    assert printers._TextPretty._print_Mul.__code__ is PrettyPrinter._print_Mul.__code__  # SymPy's code, not a copy
+    assert printers._TextPretty._print_Mul.__builtins__["__import__"] is printers._import_units_only_if_loaded
+    assert builtins.__import__ is not printers._import_units_only_if_loaded
+    assert PrettyPrinter._print_Mul.__builtins__["__import__"] is builtins.__import__

@@ -35,12 +35,25 @@ Where each part lives:
 * ``_notation``     -- how numbers, sums and matrices are written;
 * ``_demo``         -- :func:`demo_examples`.
 """
-from ._backprop import backprop
-from ._cnn import plot_sweep_result, plot_training, sweep_cnn, train_cnn
-from ._demo import demo_examples
-from ._forward import MAX_SIDE, convolve
-from ._input import parse_pair, read_array
+from typing import TYPE_CHECKING
+
+from ...numerics._lazy import lazy_names
+
+if TYPE_CHECKING:  # what type checkers see; at run time each name is imported on first use (PEP 562)
+    from ._backprop import backprop
+    from ._cnn import plot_sweep_result, plot_training, sweep_cnn, train_cnn
+    from ._demo import demo_examples
+    from ._forward import MAX_SIDE, convolve
+    from ._input import parse_pair, read_array
 
 __all__ = ["convolve", "backprop", "train_cnn", "sweep_cnn", "plot_training", "plot_sweep_result", "read_array",
            "parse_pair",
            "demo_examples", "MAX_SIDE"]
+
+#: Where each public name lives. ``workedout conv`` imports neither the CNN trainer (:mod:`._cnn`) nor the
+#: demo's modules: the names are imported on first use.
+_MODULES = {"convolve": "._forward", "MAX_SIDE": "._forward", "backprop": "._backprop", "train_cnn": "._cnn",
+            "sweep_cnn": "._cnn", "plot_training": "._cnn", "plot_sweep_result": "._cnn",
+            "read_array": "._input", "parse_pair": "._input", "demo_examples": "._demo"}
+
+__getattr__, __dir__ = lazy_names(__name__, _MODULES, globals())

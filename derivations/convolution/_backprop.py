@@ -187,7 +187,8 @@ def _conv_layer_steps(X, K, G, answer, sources, show: Numbers = Numbers()) -> li
     ok_num = (np.allclose(ndw[0, 0], np.array(dW, dtype=float), rtol=1e-12, atol=1e-12)
               and np.allclose(ndx[0, 0], np.array(dX, dtype=float), rtol=1e-12, atol=1e-12)
               and np.isclose(ndb[0], float(db)))
-    ok_sub = dW == dW_sym.subs(subs) and dX == dX_sym.subs(subs) and db == db_sym.subs(subs)
+    # xreplace: every symbol is replaced by its number in one pass (subs would search for each in turn)
+    ok_sub = dW == dW_sym.xreplace(subs) and dX == dX_sym.xreplace(subs) and db == db_sym.xreplace(subs)
     how = "equals SymPy's derivative with the numbers substituted, and numerics.convolution.conv2d_backward (float64)"
     Gp = _pad_matrix(sp.Matrix(Gm), kh - 1, kw - 1)
     steps.append(Step(Chain(InlineMath(Tex(r"\frac{\partial L}{\partial W}"), "dL/dW"),

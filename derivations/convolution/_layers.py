@@ -13,10 +13,10 @@ import sympy as sp
 
 from ..markup import Tex
 from ..result import Chain, InlineMath, Section, Step, checked, words
-from ._notation import Numbers, boxed_grid_tex, matrix, symbol_matrix
+from ._notation import Numbers, boxed_grid_tex, matrix
 
-__all__ = ["relu_steps", "maxpool_steps", "softmax_steps", "adam_steps", "RELU_Z", "RELU_G", "MAXPOOL_INPUT",
-           "MAXPOOL_GRAD", "SOFTMAX_LABEL", "ADAM"]
+__all__ = ["relu_steps", "maxpool_steps", "max_partial_derivatives", "softmax_steps", "adam_steps", "RELU_Z",
+           "RELU_G", "MAXPOOL_INPUT", "MAXPOOL_GRAD", "SOFTMAX_LABEL", "ADAM"]
 
 #: the worked examples' numbers (also used by the check of an answer, :mod:`._check`)
 RELU_Z, RELU_G = (-2, 0, 3), (5, 6, 7)
@@ -61,6 +61,38 @@ def relu_steps(answer, sources) -> list:
     return steps
 
 
+def max_partial_derivatives(values) -> list[tuple]:
+    r"""The partial derivatives of :math:`m(v) = \max(v_1, \dots, v_n)` at ``values``, computed exactly.
+
+    ``values`` are exact numbers with one largest entry. Let :math:`h` be half
+    the gap between the largest and the second largest (1 when there is one
+    entry). Moving one entry by at most :math:`h` either way leaves the arg-max
+    where it is, so along every axis :math:`m` is linear on :math:`[-h, h]`
+    and its partial derivative there equals both one-sided difference
+    quotients, :math:`(m(v + h e_p) - m(v))/h` and
+    :math:`(m(v - h e_p) - m(v))/(-h)`. Returns the pair (right, left) for
+    every entry :math:`p`, in order: (1, 1) at the arg-max, (0, 0) elsewhere.
+    That this is SymPy's derivative of ``Max`` is proved in
+    ``tests/test_convolution_maxpool.py``.
+
+    Raises
+    ------
+    ValueError
+        If the largest value occurs more than once (``max`` has no derivative there).
+    """
+    values = [sp.Rational(v) for v in values]
+    top = max(values)
+    rest = [v for v in values if v != top]
+    if len(rest) != len(values) - 1:
+        raise ValueError(f"values: the maximum {top} occurs more than once; max has no derivative there")
+    h = (top - max(rest)) / 2 if rest else sp.Integer(1)
+
+    def moved(p, t):
+        return max(v + t if q == p else v for q, v in enumerate(values))
+
+    return [((moved(p, h) - top) / h, (moved(p, -h) - top) / -h) for p in range(len(values))]
+
+
 def maxpool_steps(answer, sources) -> list:
     from ...numerics.convolution import maxpool2d, maxpool2d_backward
     Xv = [list(row) for row in MAXPOOL_INPUT]
@@ -82,18 +114,16 @@ def maxpool_steps(answer, sources) -> list:
     ok_forward = np.array_equal(maxpool2d(xn)[0, 0], np.array(Y, dtype=float))
     ok_backward = np.array_equal(maxpool2d_backward(xn, np.array(Gv, dtype=float)[None, None])[0, 0],
                                  np.array(dX, dtype=float))
-    # where a window has a single maximum, the gradient is SymPy's derivative of Max
-    syms = symbol_matrix("x", 4, 4)
-    sub = {syms[r, c]: Xv[r][c] for r in range(4) for c in range(4)}
+    # where a window has a single maximum, each entry's gradient is G times the derivative of max there,
+    # computed exactly by max_partial_derivatives (both one-sided difference quotients)
     ok_sym = True
     for i in range(2):
         for j in range(2):
             if any(t[:2] == (i, j) for t in ties):
                 continue
             window = [(2 * i + u, 2 * j + v) for u in range(2) for v in range(2)]
-            m = sp.Max(*[syms[p] for p in window])
-            for p in window:
-                ok_sym &= Gv[i][j] * sp.diff(m, syms[p]).subs(sub) == dX[p]
+            for p, quotients in zip(window, max_partial_derivatives([X[p] for p in window])):
+                ok_sym &= all(Gv[i][j] * q == dX[p] for q in quotients)
     tie_text = "; ".join(f"window ({i + 1}, {j + 1}) has a tie, and its first maximum in row-major order, "
                          f"at ({r + 1}, {c + 1}), takes the gradient" for i, j, (r, c) in ties)
     grid = boxed_grid_tex(X, (0, -1, 0, -1))
@@ -111,7 +141,9 @@ def maxpool_steps(answer, sources) -> list:
                                 "takes the whole gradient (as PyTorch's CPU kernel does)" +
                                 (f"; here {tie_text}" if ties else "")),
                       check=checked("equals numerics.convolution.maxpool2d_backward; for the windows without a "
-                                    "tie it equals SymPy's derivative of Max", ok_backward and ok_sym),
+                                    "tie it equals G times the derivative of max, both one-sided difference "
+                                    "quotients computed exactly with a step under half the gap to the runner-up",
+                                    ok_backward and ok_sym),
                       label="maxpool_backward"))
     answer["maxpool_output"] = Y.tolist()
     answer["maxpool_grad"] = dX.tolist()
@@ -127,10 +159,15 @@ def softmax_steps(answer, sources, show: Numbers = Numbers()) -> list:
     p = [sp.exp(v) / norm for v in z]
     ok_rule = True
     for y in range(K):
-        L = -sp.log(p[y])
+        # each link of the chain shown: -log p_y = -(z_y - log sum_j e^{z_j}) by SymPy's expand_log; its
+        # derivative (SymPy's) is -[k = y] + e^{z_k} / sum_j e^{z_j}, which is p_k - [k = y] (equal as
+        # expressions: no simplification needed, none trusted)
+        log_sum_exp_form = -(z[y] - sp.log(norm))
+        ok_rule &= sp.expand_log(-sp.log(p[y])) == log_sum_exp_form
         for k in range(K):
-            # a rational function of the exp(z_j): cancel decides that it is 0 (simplify would, 20x slower)
-            ok_rule &= sp.cancel(sp.diff(L, z[k]) - (p[k] - (1 if k == y else 0))) == 0
+            derivative = sp.diff(log_sum_exp_form, z[k])
+            ok_rule &= derivative == -(1 if k == y else 0) + sp.exp(z[k]) / norm
+            ok_rule &= derivative == p[k] - (1 if k == y else 0)
     zv = [sp.log(3), sp.log(2), sp.Integer(0)]
     label = SOFTMAX_LABEL
     pv = [sp.nsimplify(pk.subs(dict(zip(z, zv)))) for pk in p]  # exp(log 3) = 3: already rational
@@ -155,8 +192,9 @@ def softmax_steps(answer, sources, show: Numbers = Numbers()) -> list:
                                            "log p_y = z_y - log sum_j exp(z_j)"),
                                 "; the derivative of the log-sum-exp is the softmax itself: the gradient is "
                                 "softmax minus one-hot"),
-                      check=checked("SymPy differentiates -log p_y for K = 3 and every y, k and simplifies the "
-                                    "difference from p_k - [k = y] to 0", ok_rule),
+                      check=checked("for K = 3 and every y, k: SymPy expands -log p_y to the log-sum-exp form, "
+                                    "differentiates it, and the derivative is p_k - [k = y] as an expression",
+                                    ok_rule),
                       label="softmax_rule"))
     steps.append(Step(Chain(sp.Symbol("p"),
                             [InlineMath(Tex(r"\frac{(3,\ 2,\ 1)}{3 + 2 + 1}"), "(3, 2, 1) / (3 + 2 + 1)"),

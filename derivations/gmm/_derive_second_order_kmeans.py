@@ -269,14 +269,14 @@ def _km_table():
 
 
 def _check_km_table():
-    from ...numerics.gmm import e_step
-    X = np.array([[float(v)] for v in _KM_POINTS])
+    from ...numerics.gmm._point import e_step_point
     ok = True
     for e in _KM_EPS:
-        _, resp = e_step(X, np.array([0.5, 0.5]), np.array([[1.0], [3.0]]), np.array([float(e)] * 2), "spherical")
+        resp = [e_step_point([float(v)], [0.5, 0.5], [[1.0], [3.0]], [[[float(e)]]] * 2)[1][0] for v in _KM_POINTS]
         ours = [float(sp.N(_km_gamma1(v, e), 30)) for v in _KM_POINTS]
-        ok &= bool(np.allclose(ours, resp[:, 0], rtol=1e-12, atol=1e-300))
+        ok &= bool(np.allclose(ours, resp, rtol=1e-12, atol=1e-300))
     R = [1 if abs(v - 1) < abs(v - 3) else 0 for v in _KM_POINTS]
     ok &= sum(v * rr for v, rr in zip(_KM_POINTS, R)) / sum(R) == sp.Rational(3, 4)
-    return checked("each cell equals numerics.gmm.e_step (spherical, variance epsilon) to 1e-12; the centroids "
-                   "recomputed exactly", ok)
+    return checked("each cell equals the log-space E-step numerics.gmm.e_step_point (variance epsilon; proved "
+                   "equal to the engine's e_step in tests/test_references.py) to 1e-12; the centroids recomputed "
+                   "exactly", ok)

@@ -67,8 +67,15 @@ COMMANDS: list[tuple[str, list[str] | None]] = [
     ("conv --backprop", [*_CONV, "--backprop", "--grad-output", "[[1,2],[3,4]]"]),
     ("apriori AllElectronics", ["apriori", "allelectronics.txt", "--min-support", "2", "--min-confidence", "0.7"]),
     ("prefixspan paper --prefix <a>", ["prefixspan", "paper.txt", "--min-support", "2", "--prefix", "<a>"]),
+    ("exercise align --seed 7", ["exercise", "align", "--seed", "7"]),
+    ("exercise apriori --seed 7 --solution", ["exercise", "apriori", "--seed", "7", "--solution"]),
+    ("exercise gmm-estep --seed 7 --solution", ["exercise", "gmm-estep", "--seed", "7", "--solution"]),
+    ("prove apriori-property", ["prove", "apriori-property"]),
     ("demo --no-pdf", ["demo", "-o", "demo-out", "--no-pdf"]),
 ]
+
+
+_PYCACHE = os.path.join(tempfile.gettempdir(), "workedout-latency-pycache")
 
 
 def _workedout() -> list[str]:
@@ -91,7 +98,10 @@ def _run_once(argv: list[str], cwd: str, env: dict) -> tuple[float, float, int]:
 def measure(args: list[str] | None, *, repeats: int, cold: bool, cwd: str) -> dict:
     """Median wall and CPU seconds of ``repeats`` fresh runs (``cold``: an empty numba cache each time)."""
     argv = [sys.executable, "-c", "import sympy"] if args is None else [*_workedout(), *args]
-    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    # .pyc files as an installed package has them (PYTHONDONTWRITEBYTECODE would recompile every module each
+    # run), kept in one folder outside the tree for the whole report
+    env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", "PYTHONDONTWRITEBYTECODE")}
+    env["PYTHONPYCACHEPREFIX"] = _PYCACHE
     walls, cpus, statuses = [], [], set()
     if not cold:
         _run_once(argv, cwd, env)  # builds the cache (and the .pyc files) once, unmeasured

@@ -30,7 +30,8 @@ def run_cli(capsys):
     from workedout.derivations.cli import main
 
     def run(*argv):
-        status = main([str(a) for a in argv])
+        capsys.readouterr()  # what earlier calls printed is not this call's
+        status = main([str(a) for a in argv])  # --help and --version raise SystemExit, as argparse does
         out, err = capsys.readouterr()
         return status, out, err
     return run

@@ -349,24 +349,10 @@ def test_the_json_validates_against_the_shipped_schema(made):
 
 
 # ------------------------------------------------------------------------------ the command line
-@pytest.fixture()
-def cli(capsys):
-    """``workedout ...`` in this process: (exit status, stdout, stderr)."""
-    from workedout.derivations.cli import main
-
-    def run(*argv):
-        capsys.readouterr()
-        try:
-            status = main(list(argv))
-        except SystemExit as exc:  # argparse's usage errors
-            status = exc.code
-        out, err = capsys.readouterr()
-        return status, out, err
-    return run
 
 
-def test_cli_json_solution_check_and_bad_options(cli, tmp_path, made):
-    status, out, _ = cli("exercise", "align", "--seed", "5", "--format", "json")
+def test_cli_json_solution_check_and_bad_options(run_cli, tmp_path, made):
+    status, out, _ = run_cli("exercise", "align", "--seed", "5", "--format", "json")
     assert status == 0
     d = json.loads(out)
     assert list(d) == ["schema", "topic", "seed", "level", "options", "question", "command", "givens", "key",
@@ -375,20 +361,20 @@ def test_cli_json_solution_check_and_bad_options(cli, tmp_path, made):
     assert d["topic"] == "align" and d["seed"] == 5 and d["level"] == "exam" and d["files"] == []
     assert d["givens"] == e.givens and d["properties"] == list(e.properties) and d["key"] == e.key
     assert d["options"] == {"mode": "global", "gaps": "linear", "co_optimal": None, "alphabet": "dna"}
-    status, out, _ = cli("exercise", "align", "--seed", "5", "--solution")
+    status, out, _ = run_cli("exercise", "align", "--seed", "5", "--solution")
     assert status == 0 and "The table, cell by cell" in out and "Score, count and tracebacks" in out
-    status, out, _ = cli("exercise", "align", "--seed", "5")
+    status, out, _ = run_cli("exercise", "align", "--seed", "5")
     assert status == 0 and e.question.split(",")[0] in " ".join(out.split()) and "cell by cell" not in out
 
     right, wrong = tmp_path / "right.json", tmp_path / "wrong.json"
     right.write_text(json.dumps({k: d["key"][k] for k in ("score", "n_optimal", "table")}))
     wrong.write_text(json.dumps({"score": d["key"]["score"] + 1, "n_optimal": d["key"]["n_optimal"]}))
-    status, out, _ = cli("exercise", "align", "--seed", "5", "--check", str(right))
+    status, out, _ = run_cli("exercise", "align", "--seed", "5", "--check", str(right))
     assert status == 0
-    status, out, _ = cli("exercise", "align", "--seed", "5", "--check", str(wrong))
+    status, out, _ = run_cli("exercise", "align", "--seed", "5", "--check", str(wrong))
     assert status == 1 and "score" in out and str(d["key"]["score"]) in out
 
-    status, out, _ = cli("exercise", "align", "--seed", "7", "--mode", "local", "--gaps", "affine",
+    status, out, _ = run_cli("exercise", "align", "--seed", "7", "--mode", "local", "--gaps", "affine",
                          "--co-optimal", "several", "--format", "json")
     assert status == 0
     d = json.loads(out)
@@ -398,21 +384,21 @@ def test_cli_json_solution_check_and_bad_options(cli, tmp_path, made):
     for bad, flag in ((["--mode", "fitting"], "--mode"), (["--gaps", "convex"], "--gaps"),
                       (["--co-optimal", "2"], "--co-optimal"), (["--alphabet", "rna"], "--alphabet"),
                       (["--level", "medium"], "--level"), (["--seed", "-1"], "--seed")):
-        status, out, err = cli("exercise", "align", *bad)
+        status, out, err = run_cli("exercise", "align", *bad)
         assert status == 2 and not out and len(err.strip().splitlines()) == 1 and "Traceback" not in err, bad
         assert flag in err, (bad, err)
 
 
 @pytest.mark.parametrize("seed,options", [(2, ()), (3, ("--mode", "semiglobal", "--gaps", "affine")),
                                           (4, ("--mode", "local", "--alphabet", "protein"))])
-def test_the_commands_output_is_the_key(cli, tmp_path, monkeypatch, seed, options):
-    status, _, _ = cli("exercise", "align", "--seed", str(seed), "--level", "hard", *options, "--format", "json",
+def test_the_commands_output_is_the_key(run_cli, tmp_path, monkeypatch, seed, options):
+    status, _, _ = run_cli("exercise", "align", "--seed", str(seed), "--level", "hard", *options, "--format", "json",
                        "-o", str(tmp_path / "ex.json"))
     assert status == 0
     d = json.loads((tmp_path / "ex.json").read_text())
     monkeypatch.chdir(tmp_path)
     assert d["command"][:2] == ["workedout", "align"]
-    status, out, _ = cli(*d["command"][1:], "--format", "json")
+    status, out, _ = run_cli(*d["command"][1:], "--format", "json")
     assert status == 0
     worked = json.loads(out)
     from workedout.derivations.model import METADATA_KEYS

@@ -264,33 +264,19 @@ def test_the_question_shows_the_database_and_the_thresholds(exercises):
 
 
 # ---------------------------------------------------------------------------------- the command line
-@pytest.fixture()
-def cli(capsys):
-    """``workedout ...`` in this process: (exit status, stdout, stderr)."""
-    from workedout.derivations.cli import main
-
-    def run(*argv):
-        capsys.readouterr()
-        try:
-            status = main(list(argv))
-        except SystemExit as exc:  # argparse's usage errors
-            status = exc.code
-        out, err = capsys.readouterr()
-        return status, out, err
-    return run
 
 
-def test_cli_json_solution_check_and_bad_options(cli, tmp_path, exercises):
-    status, out, _ = cli("exercise", "apriori", "--seed", "4", "--level", "easy", "--format", "json")
+def test_cli_json_solution_check_and_bad_options(run_cli, tmp_path, exercises):
+    status, out, _ = run_cli("exercise", "apriori", "--seed", "4", "--level", "easy", "--format", "json")
     assert status == 0
     d = json.loads(out)
     assert list(d) == ["schema", "topic", "seed", "level", "options", "question", "command", "givens", "key",
                        "properties", "sizes", "files"]
     assert d["topic"] == "apriori" and d["seed"] == 4 and d["level"] == "easy" and d["properties"] == PROPERTIES
     assert d["givens"] == exercises["easy", 4].givens and d["files"] == ["apriori-4-transactions.txt"]
-    status, out, _ = cli("exercise", "apriori", "--seed", "4", "--level", "easy", "--solution")
+    status, out, _ = run_cli("exercise", "apriori", "--seed", "4", "--level", "easy", "--solution")
     assert status == 0 and "Level 3" in out and "prune step" in out and "Rule 1" in out
-    status, out, _ = cli("exercise", "apriori", "--seed", "4", "--level", "easy")
+    status, out, _ = run_cli("exercise", "apriori", "--seed", "4", "--level", "easy")
     assert status == 0 and "(c) Is the rule" in out and "Level 3" not in out
 
     right, wrong = tmp_path / "right.json", tmp_path / "wrong.json"
@@ -298,26 +284,26 @@ def test_cli_json_solution_check_and_bad_options(cli, tmp_path, exercises):
     levels = json.loads(json.dumps(d["key"]["levels"]))
     levels[2]["frequent"][0]["support"] += 1
     wrong.write_text(json.dumps({"levels": levels}))
-    status, out, _ = cli("exercise", "apriori", "--seed", "4", "--level", "easy", "--check", str(right))
+    status, out, _ = run_cli("exercise", "apriori", "--seed", "4", "--level", "easy", "--check", str(right))
     assert status == 0 and "agree" in out
-    status, out, _ = cli("exercise", "apriori", "--seed", "4", "--level", "easy", "--check", str(wrong))
+    status, out, _ = run_cli("exercise", "apriori", "--seed", "4", "--level", "easy", "--check", str(wrong))
     assert status == 1 and "root cause" in out and "L_3" in out
 
     for bad in (["--level", "medium"], ["--seed", "-1"], ["--seed", str(2 ** 32)], ["--seed", "x"]):
-        status, out, err = cli("exercise", "apriori", *bad)
+        status, out, err = run_cli("exercise", "apriori", *bad)
         assert status == 2 and not out and len(err.strip().splitlines()) == 1 and "Traceback" not in err, bad
         assert ("--level" if bad[0] == "--level" else "--seed") in err
 
 
-def test_the_commands_output_is_the_key(cli, tmp_path, monkeypatch):
-    status, _, err = cli("exercise", "apriori", "--seed", "11", "--level", "hard", "--format", "json",
+def test_the_commands_output_is_the_key(run_cli, tmp_path, monkeypatch):
+    status, _, err = run_cli("exercise", "apriori", "--seed", "11", "--level", "hard", "--format", "json",
                          "-o", str(tmp_path / "ex.json"))
     assert status == 0 and "apriori-11-transactions.txt" in err
     d = json.loads((tmp_path / "ex.json").read_text())
     assert (tmp_path / "apriori-11-transactions.txt").is_file()
     monkeypatch.chdir(tmp_path)
     assert d["command"][:3] == ["workedout", "apriori", "apriori-11-transactions.txt"]
-    status, out, _ = cli(*d["command"][1:], "--format", "json")
+    status, out, _ = run_cli(*d["command"][1:], "--format", "json")
     assert status == 0
     worked = json.loads(out)
     from workedout.derivations.model import METADATA_KEYS

@@ -6,60 +6,53 @@ import shutil
 
 import pytest
 
-from workedout.derivations.cli import main
 from workedout.derivations.model import Prose, Step, checked
 from workedout.derivations.theorems import THEOREM_TOPICS, theorems
 
 
-def run(capsys, *argv):
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_the_list_names_at_least_ten_theorems(capsys):
-    status, out, _ = run(capsys, "prove", "--list", "--format", "json")
+def test_the_list_names_at_least_ten_theorems(run_cli):
+    status, out, _ = run_cli("prove", "--list", "--format", "json")
     listed = json.loads(out)["theorems"]
     assert status == 0 and len(listed) >= 10
     assert all(set(t) == {"name", "topic", "statement"} and t["topic"] in THEOREM_TOPICS for t in listed)
     assert len({t["name"] for t in listed}) == len(listed)
     assert {t["topic"] for t in listed} == set(THEOREM_TOPICS)
-    status, out, _ = run(capsys, "prove", "--list")
+    status, out, _ = run_cli("prove", "--list")
     assert status == 0 and all(t["name"] in out for t in listed)
 
 
 @pytest.mark.parametrize("th", theorems(), ids=lambda th: th.name)
-def test_every_false_variant_exits_1_with_its_counterexample(th, capsys):
-    status, out, _ = run(capsys, "prove", th.name, "--false-variant", "--format", "json")
+def test_every_false_variant_exits_1_with_its_counterexample(th, run_cli):
+    status, out, _ = run_cli("prove", th.name, "--false-variant", "--format", "json")
     obj = json.loads(out)
     assert status == 1 and obj["holds"] is False and obj["counterexample"]
 
 
-def test_a_proof_in_every_text_format(capsys, tmp_path):
+def test_a_proof_in_every_text_format(run_cli, tmp_path):
     for fmt in ("text", "tex", "md", "json"):
-        status, out, _ = run(capsys, "prove", "apriori-property", "--format", fmt)
+        status, out, _ = run_cli("prove", "apriori-property", "--format", fmt)
         assert status == 0 and out
     target = tmp_path / "p.tex"
-    assert run(capsys, "prove", "apriori-property", "--format", "tex-document", "-o", str(target))[0] == 0
+    assert run_cli("prove", "apriori-property", "--format", "tex-document", "-o", str(target))[0] == 0
     assert r"\usepackage{amsthm}" in target.read_text()
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
-def test_a_proof_compiles(capsys, tmp_path):
+def test_a_proof_compiles(run_cli, tmp_path):
     target = tmp_path / "p.pdf"
-    assert run(capsys, "prove", "confidence-consequent", "--format", "pdf", "-o", str(target))[0] == 0
+    assert run_cli("prove", "confidence-consequent", "--format", "pdf", "-o", str(target))[0] == 0
     assert target.read_bytes().startswith(b"%PDF")
 
 
-def test_bad_use_is_one_line_with_status_2(capsys, tmp_path):
-    status, _, err = run(capsys, "prove", "no-such-theorem")
+def test_bad_use_is_one_line_with_status_2(run_cli, tmp_path):
+    status, _, err = run_cli("prove", "no-such-theorem")
     assert status == 2 and "is not a theorem; expected one of" in err and err.count("\n") == 1
-    status, _, err = run(capsys, "prove")
+    status, _, err = run_cli("prove")
     assert status == 2 and "NAME: missing" in err
-    status, _, err = run(capsys, "prove", "--list", "apriori-property")
+    status, _, err = run_cli("prove", "--list", "apriori-property")
     assert status == 2 and "not both" in err
     target = tmp_path / "x.json"
-    status, _, err = run(capsys, "prove", "nope", "-o", str(target))
+    status, _, err = run_cli("prove", "nope", "-o", str(target))
     assert status == 2 and not target.exists()
 
 

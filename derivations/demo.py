@@ -105,11 +105,10 @@ def run_demo(outdir: str | Path = "workedout-demo", *, pdf: bool | None = None, 
             out.put("booklet.tex", source)
             out.put("booklet.pdf", compile_pdf(source, files=files, timeout=300))
             bar.update(1)
-    written = out.written
-    print(f"wrote {len(written)} files to {outdir}/ in {time.perf_counter() - start:.1f} s:", file=log)
-    for name in written:
-        print(f"  {outdir / name}", file=log)
+    print(f"wrote {len(out.written)} files to {out.outdir}/ in {time.perf_counter() - start:.1f} s:", file=log)
+    for path in out.files:
+        print(f"  {path}", file=log)
     if not want_pdf:
         print("  (no PDF booklet: pdflatex not found; install texlive-latex-base "
               "texlive-latex-recommended texlive-pictures)", file=log)
-    return [outdir / name for name in written]
+    return out.files

@@ -24,3 +24,12 @@ def test_demo_writes_every_format(tmp_path):
         assert overfull_boxes(out / "booklet.tex") == []  # issue 16: pages that fit
     assert sorted(p.name for p in out.iterdir()) == sorted(names)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".workedout-demo")]
+
+
+def test_demo_from_the_command_line(tmp_path, run_cli):
+    # -o as the command line gives it: a str, into a folder that exists already
+    out = tmp_path / "demo"
+    out.mkdir()
+    status, _, err = run_cli("demo", "-o", str(out), "--no-pdf")
+    assert status == 0 and f"wrote {len(list(out.iterdir()))} files to {out}/" in err
+    assert any(p.suffix == ".json" for p in out.iterdir()) and not (out / "booklet.pdf").exists()

@@ -88,9 +88,9 @@ def _run(args) -> int:
             folder = os.path.dirname(args.output)
             for name, text in exercise.files.items():
                 write_atomic(os.path.join(folder, name), text)
-    if args.output and exercise.files:
-        print("wrote " + ", ".join(os.path.join(os.path.dirname(args.output), n) for n in exercise.files),
-              file=sys.stderr)
-    elif args.output and not (args.solution or args.check):
-        print(f"wrote {args.output}", file=sys.stderr)
+    if args.output:  # emit() has named the worked solution's file; name the question's, and the data files
+        shown = ([] if args.solution or args.check else [args.output]) + [
+            os.path.join(os.path.dirname(args.output), n) for n in exercise.files]
+        if shown:
+            print("wrote " + ", ".join(shown), file=sys.stderr)
     return status

@@ -246,3 +246,22 @@ def test_feedback_pdf_compiles(graded, tmp_path):
     for name in ("variant-2", "variant-3"):
         assert (tmp_path / "g" / "feedback" / f"{name}.pdf").read_bytes().startswith(b"%PDF")
     assert not any("PDF not written" in n for g in book.grades for n in g.notes)
+
+
+def test_a_dp_table_handed_in_as_csv_is_read(tmp_path):
+    """align's DP table as a CSV file in the student's folder, beside a JSON with the score."""
+    exam_dir = tmp_path / "exam"
+    write_exam(exam_dir, ["align"], seed=5, variants=1, pdf=False, log=io.StringIO())
+    ex = load_exam(exam_dir / "keys").variants[1]["align"]
+    folder = tmp_path / "subs" / "variant-1"
+    folder.mkdir(parents=True)
+    table = [list(row) for row in ex.key["table"]]
+    table[-1][-1] += 1  # one wrong cell: the last, so nothing follows from it but the score
+    (folder / "align.csv").write_text("\n".join(",".join(str(v) for v in row) for row in table) + "\n")
+    (folder / "align.json").write_text(json.dumps({"score": table[-1][-1]}))
+    book = grade_class(exam_dir / "keys", tmp_path / "subs", tmp_path / "out", pdf=False, log=io.StringIO())
+    header, row = book.rows()[0], book.rows()[1]
+    got = dict(zip(header, row))
+    cells = len(table) * len(table[0])
+    assert int(got["align.table"]) == cells - 1          # the one wrong cell costs its mark
+    assert int(got["align.score"]) == 2                   # the score follows from it: carried forward

@@ -148,7 +148,7 @@ class AlignGenerator(Generator):
         return cmd
 
     def question(self, draft: Draft) -> tuple[str, list]:
-        from ..model import Step, Table
+        from ..model import Grid, Step, Table
         g = draft.givens
         mode = {"global": "globally (Needleman-Wunsch)", "local": "locally (Smith-Waterman)",
                 "semiglobal": "semi-globally (end gaps free: gaps before or after either sequence score 0)"}[g["mode"]]
@@ -177,7 +177,12 @@ class AlignGenerator(Generator):
             rows += [["gap open", g["gap_open"]], ["gap extend", g["gap_extend"]]]
         if g["free_ends"] is not None:
             rows.append(["free end gaps", "both ends of both sequences"])
-        return text, [Step(Table(["", "given"], rows, align="ll"), why="The givens.")]
+        # the table to fill in: the letters on its borders, every cell empty (one panel per Gotoh matrix)
+        labels = (["-", *g["seq1"]], ["-", *g["seq2"]])
+        empty = [["\u00a0" * 6] * len(labels[1]) for _ in labels[0]]  # no-break spaces: room to write in
+        panels = [("H", empty)] if g["gap_extend"] is None else [(name, empty) for name in ("M", "X", "Y")]
+        return text, [Step(Table(["", "given"], rows, align="ll"), why="The givens."),
+                      Step(Grid(*labels, panels), why="The table to fill in.")]
 
     def numeric_parts(self, key: dict) -> list[QuizPart]:
         parts = [QuizPart("optimal score", key["score"], "score"),

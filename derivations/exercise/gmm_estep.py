@@ -143,9 +143,9 @@ class GmmEStepGenerator(Generator):
         g = draft.givens
         K = len(g["weights"])
         text = (f"A 1-D Gaussian mixture has {K} components with the mixing weights, means and standard deviations "
-                f"in the table. For the point x = {g['x']}, compute each component's density N(x | mu_k, "
-                f"sigma_k^2), the weighted densities pi_k N(x | mu_k, sigma_k^2), the evidence p(x), and the "
-                f"responsibility gamma_k(x) = p(z = k | x) of every component (to 4 significant digits).")
+                f"in the table. For the point x = {g['x']}, compute each component's density N(x | μₖ, σₖ²), "
+                f"the weighted densities πₖ N(x | μₖ, σₖ²), the evidence p(x), and the responsibility "
+                f"γₖ(x) = p(z = k | x) of every component (to 4 significant digits).")
         rows = [[k + 1, cell(sp.Rational(g["weights"][k])), sp.Integer(g["means"][k]), sp.Integer(g["sds"][k])]
                 for k in range(K)]
         table = Table([tex("k"), tex(r"\pi_k"), tex(r"\mu_k"), tex(r"\sigma_k")], rows, align="cccc")

@@ -157,16 +157,14 @@ class GmmMStepGenerator(Generator):
         g = draft.givens
         n, d = len(g["data"]), len(g["data"][0])
         kind = g["covariance"]
-        what = {"full": "the covariance matrices Sigma_k" if d > 1 else "the variances sigma_k^2 (full 1x1 "
-                                                                       "covariances)",
-                "tied": "the tied covariance Sigma shared by both components" if d > 1 else
-                        "the tied variance sigma^2 shared by both components",
-                "diag": "the diagonal variances sigma_kj^2" if d > 1 else "the variances sigma_k^2 (diagonal)",
-                "spherical": "the spherical variances sigma_k^2"}[kind]
-        text = (f"After an E-step, the {n} points x_i below ({d}-D) have the responsibilities gamma_i1, gamma_i2 "
-                f"for 2 components. Work one M-step with {kind} covariances: the effective numbers N_k, the "
-                f"mixing weights pi_k, the means mu_k, and {what}, computed with the new means. Give exact "
-                f"fractions.")
+        what = {"full": "the covariance matrices Σₖ" if d > 1 else "the variances σₖ² (full 1x1 covariances)",
+                "tied": "the tied covariance Σ shared by both components" if d > 1 else
+                        "the tied variance σ² shared by both components",
+                "diag": "the diagonal variances σₖⱼ²" if d > 1 else "the variances σₖ² (diagonal)",
+                "spherical": "the spherical variances σₖ²"}[kind]
+        text = (f"After an E-step, the {n} points xᵢ below ({d}-D) have the responsibilities γᵢ₁, γᵢ₂ for 2 "
+                f"components. Work one M-step with {kind} covariances: the effective numbers Nₖ, the mixing "
+                f"weights πₖ, the means μₖ, and {what}, computed with the new means. Give exact fractions.")
 
         def number(v):
             r = sp.Rational(v)

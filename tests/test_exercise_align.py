@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workedout.derivations.exercise import LEVELS, GenerationError, exercise
-from workedout.derivations.exercise.align import GENERATOR
 
 Bio = pytest.importorskip("Bio")
 from Bio.Align import PairwiseAligner, substitution_matrices  # noqa: E402

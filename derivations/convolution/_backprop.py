@@ -120,19 +120,26 @@ def _rot180(A: sp.Matrix) -> sp.Matrix:
     return sp.Matrix(A.rows, A.cols, lambda i, j: A[A.rows - 1 - i, A.cols - 1 - j])
 
 
+def symbolic_gradients(H: int, W: int, kh: int, kw: int) -> tuple:
+    """``(X, K, G, dL/dX, dL/dK, dL/db)``: a symbol for every entry of an H x W input, a kh x kw kernel and the
+    upstream gradient G, and SymPy's derivatives of L = Σ G ⊙ (X ⋆ K + b) (valid cross-correlation, stride 1)."""
+    OH, OW = H - kh + 1, W - kw + 1
+    Xs, Ws, Gs = symbol_matrix("x", H, W), symbol_matrix("w", kh, kw), symbol_matrix("g", OH, OW)
+    b = sp.Symbol("b")
+    Ys = _correlate(Xs, Ws) + sp.Matrix(OH, OW, lambda _i, _j: b)
+    L_lin = sum(Gs[i, j] * Ys[i, j] for i in range(OH) for j in range(OW))
+    dX_sym = sp.Matrix(H, W, lambda r, c: sp.diff(L_lin, Xs[r, c]))
+    dW_sym = sp.Matrix(kh, kw, lambda u, v: sp.diff(L_lin, Ws[u, v]))
+    return Xs, Ws, Gs, dX_sym, dW_sym, sp.diff(L_lin, b)
+
+
 def _conv_layer_steps(X, K, G, answer, sources, show: Numbers = Numbers()) -> list:
     """dL/dW, dL/dX and dL/db derived with a symbol for every entry, then worked on X, K and G."""
     from ...numerics.convolution import conv2d_backward
     H, W = X.shape
     kh, kw = K.shape
     OH, OW = H - kh + 1, W - kw + 1
-    Xs, Ws, Gs = symbol_matrix("x", H, W), symbol_matrix("w", kh, kw), symbol_matrix("g", OH, OW)
-    b = sp.Symbol("b")
-    Ys = _correlate(Xs, Ws) + sp.Matrix(OH, OW, lambda _i, _j: b)
-    L_lin = sum(Gs[i, j] * Ys[i, j] for i in range(OH) for j in range(OW))
-    dW_sym = sp.Matrix(kh, kw, lambda u, v: sp.diff(L_lin, Ws[u, v]))
-    dX_sym = sp.Matrix(H, W, lambda r, c: sp.diff(L_lin, Xs[r, c]))
-    db_sym = sp.diff(L_lin, b)
+    Xs, Ws, Gs, dX_sym, dW_sym, db_sym = symbolic_gradients(H, W, kh, kw)
     dW_rule = _correlate(Xs, Gs)
     dX_rule = _correlate(_pad_matrix(Gs, kh - 1, kw - 1), _rot180(Ws))
     ok_w = all(sp.expand(dW_sym[u, v] - dW_rule[u, v]) == 0 for u in range(kh) for v in range(kw))

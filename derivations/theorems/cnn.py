@@ -377,18 +377,8 @@ _CONV_SIZES = tuple((n, k) for n in range(2, 6) for k in range(1, n + 1))
 
 def _conv_derivatives(n: int, k: int):
     """Symbols X (n x n), W (k x k), G, b; SymPy's derivatives of L = Σ G ⊙ (X ⋆ W + b)."""
-    import sympy as sp
-
-    from ..convolution._backprop import _correlate
-    from ..convolution._notation import symbol_matrix
-    o = n - k + 1
-    X, W, G = symbol_matrix("x", n, n), symbol_matrix("w", k, k), symbol_matrix("g", o, o)
-    b = sp.Symbol("b")
-    Y = _correlate(X, W) + sp.Matrix(o, o, lambda _i, _j: b)
-    loss = sum(G[i, j] * Y[i, j] for i in range(o) for j in range(o))
-    dX = sp.Matrix(n, n, lambda r, c: sp.diff(loss, X[r, c]))
-    dW = sp.Matrix(k, k, lambda u, v: sp.diff(loss, W[u, v]))
-    return X, W, G, dX, dW, sp.diff(loss, b)
+    from ..convolution._backprop import symbolic_gradients
+    return symbolic_gradients(n, n, k, k)
 
 
 def _rotated(G, W, k):

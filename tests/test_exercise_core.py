@@ -139,4 +139,5 @@ def test_every_generator_says_what_its_question_asks_for(name):
     e = gen.generate(0, "easy")
     assert gen.answer_keys and set(gen.answer_keys) <= set(e.key), "answer_keys name keys of the key"
     assert gen.properties and set(e.properties) <= set(gen.properties)
+    assert list(gen.level_sizes) == list(LEVELS)  # shown by workedout exercise TOPIC --help
     assert e.question and e.command[0] == "workedout"

@@ -24,7 +24,11 @@ def register(sub) -> None:
                         example="workedout exercise align --seed 7 --solution")
     from ..exercise import generator
     for name in EXERCISES:
-        p = command_parser(group, name, help=f"an exercise: {generator(name).title}", description=_DESCRIPTION,
+        gen = generator(name)
+        levels = "\n".join(f"  {level}: " + ", ".join(f"{k} {v}" for k, v in sizes.items())
+                           for level, sizes in gen.level_sizes.items())
+        p = command_parser(group, name, help=f"an exercise: {gen.title}",
+                           description=f"{_DESCRIPTION}\n\nThe sizes of each level:\n{levels}",
                            example=f"workedout exercise {name} --seed 7 --level exam --solution")
         p.add_argument("--seed", type=integer(minimum=0), default=None, metavar="N",
                        help="0 <= N < 2^32 (default: a fresh seed, shown with the exercise)")

@@ -38,7 +38,9 @@ class ConvGenerator(Generator):
         "padding-used": "zero padding is part of the exercise (padding >= 1): some windows overlap the border",
         "negative-weights": "the kernel has negative and positive weights, so the output has cancellations",
     }
-    level_sizes = {level: {"input": "5x5 to 7x7", "kernel": f"{spec[1]}x{spec[1]}"} for level, spec in _LEVELS.items()}
+    level_sizes = {level: {"input": f"{spec[0][0]}x{spec[0][0]} (stride 1, no padding; 5x5 to 7x7 as the stride "
+                                     "and padding need)", "kernel": f"{spec[1]}x{spec[1]}"}
+                   for level, spec in _LEVELS.items()}
 
     def add_options(self, parser) -> None:
         from ..commands.base import integer

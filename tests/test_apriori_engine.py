@@ -10,18 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import workedout.numerics.apriori as apriori_module
 from workedout.numerics.apriori import apriori_levels, encode, frequent_itemsets
 
-
-def brute_force(transactions, s, max_len=None):
-    """Every itemset of the items present, counted from the definition."""
-    sets = [set(t) for t in transactions]
-    items = sorted(set().union(*sets)) if sets else []
-    out = {}
-    for r in range(1, (max_len or len(items)) + 1):
-        for c in combinations(items, r):
-            n = sum(1 for t in sets if set(c) <= t)
-            if n >= s:
-                out[frozenset(c)] = n
-    return out
+from .itemsets import brute_force
 
 
 def level_by_level(transactions, s, max_len=None):

@@ -10,18 +10,7 @@ import workedout.numerics.apriori as apriori_module
 from workedout.numerics.apriori import (ALGORITHMS, apriori_levels, association_rules, frequent_itemsets,
                               resolve_min_confidence, support_count)
 
-
-def brute_force(transactions, s, max_len=None):
-    """Every itemset of the items present, counted directly."""
-    sets = [set(t) for t in transactions]
-    items = sorted(set().union(*sets)) if sets else []
-    out = {}
-    for r in range(1, (max_len or len(items)) + 1):
-        for c in combinations(items, r):
-            n = sum(1 for t in sets if set(c) <= t)
-            if n >= s:
-                out[frozenset(c)] = n
-    return out
+from .itemsets import brute_force
 
 
 databases = st.lists(st.lists(st.integers(0, 6), max_size=6), max_size=14)

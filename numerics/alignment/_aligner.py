@@ -12,7 +12,7 @@ import numpy as np
 from ._alignments import GAP_IN_SEQ1, GAP_IN_SEQ2, Alignment, PairwiseAlignments, semiglobal_ranges
 from ._kernels import (diagonal_offsets, forward_checkpoints, score_affine, score_linear, score_striped,
                        trace_all, traceback_path, unflatten)
-from ._scoring import EncodedPair, ScoredAligner, ValidatedSequence
+from ._scoring import EncodedPair, ScoredAligner
 from ._tables import DPTables
 
 __all__ = ["PairwiseAligner", "DPTables"]
@@ -176,38 +176,6 @@ class PairwiseAligner(ScoredAligner):
         return DPTables(H=H, M=M, X=X, Y=Y, arrows=arrows, score=p.result(value),
                         mode=p.mode, free_ends=p.free, seq1=p.seq1, seq2=p.seq2)
 
-    def alignment_score(self, seq1_aligned: str, seq2_aligned: str) -> int | float:
-        """The score of a given alignment (two equal-length rows, gaps as ``-``).
-
-        Scored column by column; in semiglobal mode the rows must span the
-        whole sequences and gap columns before the other sequence's first
-        letter or after its last are free at the selected ends; in global and
-        local mode every column is scored (a local alignment is scored as the
-        columns given). A column ``-/-`` is an error.
-        """
-        self._check_rows(seq1_aligned, seq2_aligned)
-        s = self._scoring
-        first = ValidatedSequence("seq1", seq1_aligned.replace("-", ""))
-        second = ValidatedSequence("seq2", seq2_aligned.replace("-", ""))
-        s.check_letters(first)
-        s.check_letters(second)
-        n, m, free = len(first.text), len(second.text), s.free_ends
-        total = 0
-        i = j = 0
-        previous = ""
-        for x, y in zip(seq1_aligned.upper(), seq2_aligned.upper()):
-            if x != "-" and y != "-":
-                total += s.substitution(x, y)
-                i, j, previous = i + 1, j + 1, "M"
-            elif y == "-":
-                if not ((j == 0 and free[0]) or (j == m and free[1])):
-                    total += s.gap_extend if previous == "X" else s.gap_open
-                i, previous = i + 1, "X"
-            else:
-                if not ((i == 0 and free[2]) or (i == n and free[3])):
-                    total += s.gap_extend if previous == "Y" else s.gap_open
-                j, previous = j + 1, "Y"
-        return s.result(total)
 
 
 def _render(seq1: str, seq2: str, ops: np.ndarray, i0: int, j0: int) -> tuple[str, str]:

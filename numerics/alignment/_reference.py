@@ -120,35 +120,6 @@ class ReferenceAligner(ScoredAligner):
         return DPTables(H=H, M=M, X=X, Y=Y, arrows=arrows, score=f.result, mode=self.mode,
                                free_ends=self.free_ends, seq1=f.seq1, seq2=f.seq2)
 
-    def alignment_score(self, seq1_aligned: str, seq2_aligned: str) -> int | float:
-        """The score of a given alignment (two equal-length rows, gaps as ``-``), column by column.
-
-        As :meth:`numerics.alignment.PairwiseAligner.alignment_score`: a gap's first column
-        scores ``gap_open``, each further one ``gap_extend``; in semiglobal mode gap columns
-        before the other sequence's first letter or after its last are free at the selected
-        ends. A column ``-/-`` is an error.
-        """
-        self._check_rows(seq1_aligned, seq2_aligned)
-        s = self._scoring
-        first = ValidatedSequence("seq1", seq1_aligned.replace("-", ""))
-        second = ValidatedSequence("seq2", seq2_aligned.replace("-", ""))
-        s.check_letters(first)
-        s.check_letters(second)
-        n, m = len(first.text), len(second.text)
-        free1_start, free1_end, free2_start, free2_end = s.free_ends
-        total, i, j, previous = 0, 0, 0, None
-        for x, y in zip(seq1_aligned.upper(), seq2_aligned.upper()):
-            state = 0 if x != "-" and y != "-" else (1 if y == "-" else 2)
-            if state == 0:
-                total += s.substitution(x, y)
-            elif state == 1:                         # (x, -): free down column 0 or column m
-                if not ((j == 0 and free1_start) or (j == m and free1_end)):
-                    total += s.gap_extend if previous == 1 else s.gap_open
-            elif not ((i == 0 and free2_start) or (i == n and free2_end)):
-                total += s.gap_extend if previous == 2 else s.gap_open
-            i, j, previous = i + (state != 2), j + (state != 1), state
-        return s.result(total)
-
     # --- the tables -----------------------------------------------------------------
     def _fill(self, seq1: str, seq2: str) -> _Filled:
         s = self._scoring

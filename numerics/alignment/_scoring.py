@@ -161,6 +161,39 @@ class ScoredAligner:
         """Which end gaps are free: ``(seq1_start, seq1_end, seq2_start, seq2_end)``."""
         return self._scoring.free_ends
 
+    def alignment_score(self, seq1_aligned: str, seq2_aligned: str) -> int | float:
+        """The score of a given alignment (two equal-length rows, gaps as ``-``); one method for both aligners.
+
+        Scored column by column; in semiglobal mode the rows must span the
+        whole sequences and gap columns before the other sequence's first
+        letter or after its last are free at the selected ends; in global and
+        local mode every column is scored (a local alignment is scored as the
+        columns given). A column ``-/-`` is an error.
+        """
+        self._check_rows(seq1_aligned, seq2_aligned)
+        s = self._scoring
+        first = ValidatedSequence("seq1", seq1_aligned.replace("-", ""))
+        second = ValidatedSequence("seq2", seq2_aligned.replace("-", ""))
+        s.check_letters(first)
+        s.check_letters(second)
+        n, m, free = len(first.text), len(second.text), s.free_ends
+        total = 0
+        i = j = 0
+        previous = ""
+        for x, y in zip(seq1_aligned.upper(), seq2_aligned.upper()):
+            if x != "-" and y != "-":
+                total += s.substitution(x, y)
+                i, j, previous = i + 1, j + 1, "M"
+            elif y == "-":
+                if not ((j == 0 and free[0]) or (j == m and free[1])):
+                    total += s.gap_extend if previous == "X" else s.gap_open
+                i, previous = i + 1, "X"
+            else:
+                if not ((i == 0 and free[2]) or (i == n and free[3])):
+                    total += s.gap_extend if previous == "Y" else s.gap_open
+                j, previous = j + 1, "Y"
+        return s.result(total)
+
     @staticmethod
     def _check_rows(seq1_aligned: str, seq2_aligned: str) -> None:
         """The two rows of an alignment to rescore: strings of one length, no column ``-`` over ``-``."""

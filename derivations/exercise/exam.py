@@ -92,19 +92,11 @@ def read_roster(path) -> list[Student]:
 
     Every problem is a ValueError of one line naming the file and the line.
     """
+    from ...numerics.inputs import read_text
     from ..markup import escape_latex
     shown = os.fspath(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            text = f.read(4_000_000 + 1)
-    except FileNotFoundError:
-        raise ValueError(f"roster: {shown!r}: no such file") from None
-    except IsADirectoryError:
-        raise ValueError(f"roster: {shown!r} is a directory; expected a CSV file") from None
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"roster: {shown}: not UTF-8 text (byte {exc.start + 1})") from None
-    except OSError as exc:
-        raise ValueError(f"roster: {shown}: cannot read it ({exc.strerror or exc})") from None
+    # the one reader of input files: regular files only, gzip, UTF-8 with or without a BOM, UTF-16/32 with one
+    text = read_text(path, what="roster")
     if len(text) > 4_000_000:
         raise ValueError(f"roster: {shown}: larger than 4 MB; a roster is one row per student")
     rows = csv.reader(io.StringIO(text))

@@ -79,6 +79,7 @@ def load_exam(keys_dir) -> Exam:
     ``variants.csv`` is found in ``keys_dir`` or its parent. Each key's exercises are rebuilt from their seed,
     level and options and must have the key's givens (else the key was edited, and is refused).
     """
+    from ...numerics.inputs import load_json, read_text
     from . import exercise
     folder = Path(keys_dir)
     if not folder.is_dir():
@@ -96,9 +97,9 @@ def load_exam(keys_dir) -> Exam:
         n = int(_KEY_FILE.fullmatch(path.name).group(1))
         what = f"KEYS_DIR: {path}"
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise ValueError(f"{what}: not a readable JSON key ({exc})") from None
+            data = load_json(read_text(path, what=what), what=what)
+        except ValueError as exc:  # the reader's message names the file, the line and the column
+            raise ValueError(f"{exc} (expected an exam's JSON key)") from None
         if not isinstance(data, dict) or not data:
             raise ValueError(f"{what}: expected an object {{\"<topic>\": <exercise JSON>}}")
         if topics is None:
@@ -119,9 +120,8 @@ def load_exam(keys_dir) -> Exam:
             variants[n][topic] = ex
     roster = []
     try:
-        with open(table, encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.DictReader(f))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        rows = list(csv.DictReader(io.StringIO(read_text(table, what="KEYS_DIR"), newline="")))
+    except (ValueError, csv.Error) as exc:
         raise ValueError(f"KEYS_DIR: {table}: cannot read it ({exc})") from None
     seen = set()
     for i, row in enumerate(rows, 2):

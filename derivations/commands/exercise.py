@@ -66,12 +66,10 @@ def _run(args) -> int:
     import sys
 
     from ...numerics.outputs import all_or_nothing
-    from ..exercise import generator
+    from ..exercise import SEED_LIMIT, generator
     from .base import emit, write_atomic
     gen = generator(args.exercise_topic)
-    seed = args.seed if args.seed is not None else secrets.randbelow(2 ** 32)
-    if seed >= 2 ** 32:
-        raise UsageError(f"--seed: {seed} is out of range; expected 0 <= N < 2^32 (4294967296)")
+    seed = args.seed if args.seed is not None else secrets.randbelow(SEED_LIMIT)  # generate() checks the range
     options = gen.options(argparse.Namespace(**{k: getattr(args, k) for k in args.shape_options}))
     exercise = gen.generate(seed, args.level, **options)
     if args.seed is None:

@@ -68,6 +68,8 @@ def _run(args) -> int:
     from ...numerics.outputs import all_or_nothing
     from ..exercise import SEED_LIMIT, generator
     from .base import emit, write_atomic
+    if args.format == "pdf" and not args.output:  # refused before any work
+        raise UsageError("--format pdf: needs -o FILE (a PDF is not written to the terminal)")
     gen = generator(args.exercise_topic)
     seed = args.seed if args.seed is not None else secrets.randbelow(SEED_LIMIT)  # generate() checks the range
     options = gen.options(argparse.Namespace(**{k: getattr(args, k) for k in args.shape_options}))
@@ -78,8 +80,6 @@ def _run(args) -> int:
         if args.solution or args.check:
             status = emit(exercise.solution, args)
         else:
-            if args.format == "pdf" and not args.output:
-                raise UsageError("--format pdf: needs -o FILE (a PDF is not written to the terminal)")
             content = exercise.render(args.format)
             if args.output:
                 write_atomic(args.output, content)
